@@ -1,0 +1,15 @@
+// The Opsdeck CLI: `opsdeck --help`.
+import { Command } from "commander";
+import { registerStart } from "./commands/start";
+import { registerUsers } from "./commands/users";
+import { registerApiKeys } from "./commands/apikeys";
+import { registerDb } from "./commands/db";
+import { registerWorker } from "./commands/worker";
+
+const program = new Command("opsdeck").description("Opsdeck operations console").showHelpAfterError();
+for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker]) register(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`opsdeck: ${err.message}\n`);
+  process.exit(1);
+});

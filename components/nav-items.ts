@@ -1,0 +1,14 @@
+import type { Permission } from "@/lib/platform/auth/roles";
+
+/** The console's areas. Only areas that exist are listed; each names the permission it needs. */
+export interface NavItem {
+  href: string;
+  label: string;
+  permission: Permission;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Overview", permission: "read" },
+  { href: "/audit", label: "Audit", permission: "read" },
+  { href: "/admin", label: "Admin", permission: "admin" },
+];

@@ -1,0 +1,12 @@
+import "server-only";
+// Every domain plugs its background workers and demo data in here: one list, read by
+// instrumentation.ts, `npm run worker` and the demo launcher.
+import type { WorkerDefinition } from "./platform/worker-runtime";
+
+export const workers: WorkerDefinition[] = [];
+
+/** Demo-mode seeders, run at start-up in order; each must be idempotent. */
+export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [];
+
+/** Extra readiness checks (e.g. worker heartbeats); a failing check makes /api/readyz answer 503. */
+export const readinessChecks: { name: string; check: () => Promise<{ ok: boolean; detail?: string }> }[] = [];

@@ -1,0 +1,69 @@
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { db, type Tx } from "../db";
+import { AppError } from "../errors";
+import { SCOPES, type Scope } from "./roles";
+import { writeAudit } from "../audit";
+
+// Format: opsk_<8 chars prefix>_<43 chars secret>. The prefix finds the row; the secret is
+// compared as a SHA-256 digest in constant time. Keys are random, so a fast hash suffices.
+const KEY_RE = /^opsk_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
+const TOUCH_AFTER_MS = 60_000;
+
+const digest = (key: string) => createHash("sha256").update(key).digest("hex");
+
+export interface ApiKeyIdentity {
+  kind: "apiKey";
+  id: string;
+  name: string;
+  scopes: Scope[];
+}
+
+export async function createApiKey(input: { name: string; scopes: Scope[]; actor: string }, tx?: Tx) {
+  const prefix = randomBytes(6).toString("base64url").replace(/[-_]/g, "x").slice(0, 8);
+  const key = `opsk_${prefix}_${randomBytes(32).toString("base64url")}`;
+  const run = async (t: Tx) => {
+    const row = await t.apiKey.create({
+      data: { name: input.name, prefix, hash: digest(key), scopes: input.scopes, createdBy: input.actor },
+    });
+    await writeAudit(t, { actor: input.actor, action: "api_key.create", target: row.id, details: { name: input.name, scopes: input.scopes } });
+    return row;
+  };
+  const row = tx ? await run(tx) : await db().$transaction(run);
+  return { id: row.id, name: row.name, prefix: row.prefix, scopes: row.scopes, key };
+}
+
+export async function revokeApiKey(id: string, actor: string) {
+  return db().$transaction(async (t) => {
+    const { count } = await t.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) {
+      const exists = await t.apiKey.findUnique({ where: { id } });
+      if (!exists) throw new AppError("not_found", "API key not found. List keys with `opsdeck apikey list`.");
+      throw new AppError("conflict", "This API key is already revoked.");
+    }
+    await writeAudit(t, { actor, action: "api_key.revoke", target: id });
+  });
+}
+
+export async function listApiKeys() {
+  return db().apiKey.findMany({
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, prefix: true, scopes: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+/** Resolves a bearer token to a key identity, or null when unknown, malformed or revoked. */
+export async function verifyApiKey(token: string): Promise<ApiKeyIdentity | null> {
+  const m = KEY_RE.exec(token);
+  if (!m) return null;
+  const row = await db().apiKey.findUnique({ where: { prefix: m[1] } });
+  if (!row || row.revokedAt) return null;
+  const a = Buffer.from(digest(token), "hex");
+  const b = Buffer.from(row.hash, "hex");
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+    // Throttled so a 15 s scrape interval does not turn into a write per scrape.
+    void db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+  }
+  return { kind: "apiKey", id: row.id, name: row.name, scopes: row.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)) };
+}

@@ -1,0 +1,108 @@
+import "server-only";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "../db";
+import { logger } from "../logger";
+import { verifyPassword } from "./password";
+import { isRole, type Role } from "./roles";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name?: string | null; role: Role };
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+const credentials = z.object({ email: z.string().email(), password: z.string().min(1).max(1024) });
+/** Re-read the user row this often, so a disabled user or a changed role takes effect quickly. */
+const RECHECK_MS = 60_000;
+
+function oidcRole(profile: Record<string, unknown>): Role {
+  const claim = profile[process.env.OIDC_ROLE_CLAIM ?? "roles"];
+  const values = Array.isArray(claim) ? claim : [claim];
+  // The strongest role the identity provider grants wins.
+  for (const role of ["admin", "operator", "merchandiser", "viewer"] as const) if (values.includes(role)) return role;
+  const fallback = process.env.OIDC_DEFAULT_ROLE;
+  return isRole(fallback) ? fallback : "viewer";
+}
+
+function providers(): NextAuthConfig["providers"] {
+  const list: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) throw new CredentialsSignin();
+        const email = parsed.data.email.trim().toLowerCase();
+        const user = await db().user.findUnique({ where: { email } });
+        const ok = await verifyPassword(parsed.data.password, user?.passwordHash);
+        if (!user || !ok || user.disabled) {
+          logger.warn({ event: "signin_failed", reason: !user ? "unknown_user" : user.disabled ? "disabled" : "bad_password" });
+          throw new CredentialsSignin();
+        }
+        await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+        return { id: user.id, email: user.email, name: user.name, role: user.role };
+      },
+    }),
+  ];
+  if (process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID) {
+    list.push({
+      id: "oidc",
+      name: process.env.OIDC_NAME ?? "Single sign-on",
+      type: "oidc",
+      issuer: process.env.OIDC_ISSUER,
+      clientId: process.env.OIDC_CLIENT_ID,
+      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      async profile(profile) {
+        const email = String(profile.email ?? "").toLowerCase();
+        const role = oidcRole(profile);
+        const user = await db().user.upsert({
+          where: { email },
+          create: { email, name: String(profile.name ?? email), role },
+          update: { role, lastLoginAt: new Date() },
+        });
+        return { id: user.id, email, name: user.name, role: user.role };
+      },
+    });
+  }
+  return list;
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  trustHost: true,
+  secret: process.env.AUTH_SECRET,
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/signin" },
+  providers: providers(),
+  logger: {
+    error: (error) => logger.warn({ event: "auth_error", type: error.name }),
+    warn: (code) => logger.debug({ event: "auth_warning", code }),
+  },
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.role = user.role;
+        token.checkedAt = Date.now();
+        return token;
+      }
+      if (Date.now() - Number(token.checkedAt ?? 0) > RECHECK_MS && token.sub) {
+        const row = await db().user.findUnique({ where: { id: token.sub }, select: { role: true, disabled: true } });
+        if (!row || row.disabled) return null;
+        token.role = row.role;
+        token.checkedAt = Date.now();
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = String(token.sub);
+      session.user.role = isRole(token.role) ? token.role : "viewer";
+      return session;
+    },
+  },
+}));
+
+export const oidcEnabled = () => !!(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID);

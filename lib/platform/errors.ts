@@ -1,0 +1,45 @@
+// Domain code throws these; the route wrapper maps them through one table to one JSON shape.
+export type ErrorCode =
+  | "unauthenticated"
+  | "forbidden"
+  | "bad_request"
+  | "validation_failed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "not_found"
+  | "conflict"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  bad_request: 400,
+  validation_failed: 422,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", `${what} was not found. Check the id, or list the collection to find it.`);
+export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);
+export const badRequest = (message: string, details?: unknown) => new AppError("bad_request", message, details);

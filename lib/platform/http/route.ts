@@ -1,0 +1,205 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { AppError, STATUS_BY_CODE, type ErrorCode } from "../errors";
+import { logger } from "../logger";
+import { boundedType, exceptions, httpDuration, httpRequests } from "../metrics";
+import { verifyApiKey, type ApiKeyIdentity } from "../auth/api-keys";
+import { currentUser, type SessionIdentity } from "../auth/identity";
+import { can, type Permission, type Scope } from "../auth/roles";
+
+/** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
+export type Policy =
+  | { public: true; reason: string }
+  | { session?: Permission; apiKey?: Scope };
+
+export type Identity = SessionIdentity | ApiKeyIdentity | { kind: "anonymous" };
+
+export interface RouteDef<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType> {
+  /** The route template used in metrics and logs, e.g. "/api/v1/tasks/[id]". */
+  route: string;
+  policy: Policy;
+  query?: Q;
+  body?: B;
+  params?: P;
+  maxBodyBytes?: number;
+}
+
+export interface RouteContext<Q, B, P> {
+  req: NextRequest;
+  query: Q;
+  body: B;
+  params: P;
+  identity: Identity;
+  requestId: string;
+  /** "user:<email>" or "apikey:<name>": the actor recorded in audit rows. */
+  actor: string;
+}
+
+export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
+  policy: Policy;
+  route: string;
+};
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+function zodDetails(error: z.ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+function describeIssues(where: string, error: z.ZodError): string {
+  const first = error.issues[0];
+  const at = first?.path.length ? ` at "${first.path.join(".")}"` : "";
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s), see details)` : "";
+  return `Invalid ${where}${at}: ${first?.message ?? "invalid"}${more}.`;
+}
+
+function searchParamsObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length > 1 ? all : all[0];
+  }
+  return out;
+}
+
+async function readJsonBody(req: NextRequest, limit: number): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", `Send the body as JSON with "Content-Type: application/json" (got "${type || "none"}").`);
+  }
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > limit) throw new AppError("payload_too_large", `Body is ${declared} bytes; the limit is ${limit} bytes.`);
+  const reader = req.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", `Body exceeds the limit of ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) throw new AppError("bad_request", "The request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError("bad_request", `The body is not valid JSON: ${(err as Error).message}.`);
+  }
+}
+
+/** Browsers send Origin (or Sec-Fetch-Site) on cross-site requests; reject those for cookie-authenticated mutations. */
+function assertSameOrigin(req: NextRequest): void {
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (origin) {
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = "";
+    }
+    if (originHost !== host) throw new AppError("forbidden", "Cross-site request refused: this action must come from the Opsdeck console itself.");
+    return;
+  }
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") {
+    throw new AppError("forbidden", "Cross-site request refused: this action must come from the Opsdeck console itself.");
+  }
+}
+
+async function authorize(req: NextRequest, policy: Policy, method: string): Promise<Identity> {
+  if ("public" in policy) return { kind: "anonymous" };
+  const header = req.headers.get("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new AppError("unauthenticated", 'Malformed Authorization header: use "Authorization: Bearer <api key>".');
+    const key = await verifyApiKey(m[1]);
+    if (!key) throw new AppError("unauthenticated", "Unknown or revoked API key. Ask an admin for a new key (Admin → API keys).");
+    if (!policy.apiKey) throw new AppError("forbidden", "This endpoint is for signed-in users, not API keys.");
+    if (!key.scopes.includes(policy.apiKey)) {
+      throw new AppError("forbidden", `This API key lacks the "${policy.apiKey}" scope. Create a key with that scope.`);
+    }
+    return key;
+  }
+  const user = policy.session ? await currentUser() : null;
+  if (!user) {
+    const how = policy.apiKey ? `an API key with the "${policy.apiKey}" scope (Authorization: Bearer …)` : "a signed-in session";
+    throw new AppError("unauthenticated", `Authentication required: call with ${how}.`);
+  }
+  if (!can(user.role, policy.session!)) {
+    throw new AppError("forbidden", `Your role (${user.role}) cannot do this; it needs the "${policy.session}" permission. Ask an admin.`);
+  }
+  if (MUTATING.has(method)) assertSameOrigin(req);
+  return user;
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: string })?.code;
+  if (code === "P2025") return new AppError("not_found", "The record was not found; it may have been removed.");
+  if (code === "P2002") return new AppError("conflict", "A record with the same unique value already exists.");
+  return new AppError("internal", "Internal error.");
+}
+
+export function route<
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+>(def: RouteDef<Q, B, P>, handler: (ctx: RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>) => Promise<unknown>): RouteHandler {
+  const fn = async (req: NextRequest, routeCtx: { params: Promise<Record<string, string | string[]>> }) => {
+    const started = performance.now();
+    const incoming = req.headers.get("x-request-id");
+    const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    const method = req.method;
+    let response: Response;
+    try {
+      const identity = await authorize(req, def.policy, method);
+      const url = new URL(req.url);
+      const parse = <T extends z.ZodType | undefined>(schema: T, input: unknown, where: string) => {
+        if (!schema) return undefined;
+        const r = schema.safeParse(input);
+        if (!r.success) throw new AppError(where === "body" ? "validation_failed" : "bad_request", describeIssues(where, r.error), zodDetails(r.error));
+        return r.data;
+      };
+      const params = parse(def.params, await routeCtx?.params, "path");
+      const query = parse(def.query, searchParamsObject(url), "query");
+      const body = def.body ? parse(def.body, await readJsonBody(req, def.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES ?? 1_048_576)), "body") : undefined;
+      const actor = identity.kind === "session" ? `user:${identity.email}` : identity.kind === "apiKey" ? `apikey:${identity.name}` : "anonymous";
+      const result = await handler({ req, query, body, params, identity, requestId, actor } as RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>);
+      response = result instanceof Response ? result : NextResponse.json(result ?? { ok: true });
+    } catch (err) {
+      const appErr = toAppError(err);
+      if (appErr.code === "internal") {
+        exceptions.inc({ type: boundedType(err), location: def.route });
+        logger.error({ requestId, route: def.route, method, err }, "unhandled error in route");
+      }
+      const message = appErr.code === "internal" ? `Internal error. Quote request id ${requestId} to find it in the logs.` : appErr.message;
+      response = NextResponse.json(errorBody(appErr.code, message, appErr.details), { status: STATUS_BY_CODE[appErr.code] });
+      if (appErr.code === "unauthenticated" && def.policy && !("public" in def.policy) && def.policy.apiKey) {
+        response.headers.set("www-authenticate", 'Bearer realm="opsdeck"');
+      }
+    }
+    response.headers.set("x-request-id", requestId);
+    if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+    const seconds = (performance.now() - started) / 1000;
+    httpRequests.inc({ route: def.route, method, status: String(response.status) });
+    httpDuration.observe({ route: def.route, method }, seconds);
+    logger.info({ requestId, route: def.route, method, status: response.status, durationMs: Math.round(seconds * 1000) }, "request");
+    return response;
+  };
+  return Object.assign(fn, { policy: def.policy, route: def.route });
+}
+
+/** Parses a JSON number/boolean carried in a query string. */
+export const queryInt = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
