@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { route } from "@/lib/platform/http/route";
+import { setUserRole } from "@/lib/platform/users";
+import { ROLES } from "@/lib/platform/auth/roles";
+
+export const PATCH = route(
+  {
+    route: "/api/v1/admin/users/[id]",
+    policy: { session: "admin" },
+    params: z.object({ id: z.string().uuid("Not a user id") }),
+    body: z.object({ role: z.enum(ROLES) }),
+  },
+  async ({ params, body, actor }) => {
+    const user = await setUserRole(params.id, body.role, actor);
+    return { id: user.id, email: user.email, role: user.role };
+  },
+);
