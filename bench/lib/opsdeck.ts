@@ -1,0 +1,72 @@
+// Our queue (lib/fulfillment) as a benchmark system: the production enqueue() and createWorker(),
+// on a database migrated with the committed migrations.
+import pg from "pg";
+import { enqueue } from "@/lib/fulfillment/queue";
+import { createWorker } from "@/lib/fulfillment/worker";
+import type { StartedWorker, ThroughputKnobs } from "./competitors";
+
+export function opsdeckSettings(k: ThroughputKnobs) {
+  // The worker claims `batchSize` tasks per statement (FOR UPDATE SKIP LOCKED, one attempt row
+  // each), runs up to `concurrency` at once and completes them in batched statements.
+  return { batchSize: k.batchSize, concurrency: k.concurrency, pollIntervalMs: 1000, leaseMs: 30_000, maxAttempts: 5 };
+}
+
+export const opsdeck = {
+  name: "opsdeck",
+  async reset(c: pg.Client) {
+    const { rows } = await c.query<{ t: string }>(
+      `select t from unnest(array['fulfillment_attempts', 'fulfillment_tasks', 'fulfillment_counters', 'fulfillment_workers']) t
+        where to_regclass(t) is not null`,
+    );
+    await c.query(`truncate ${rows.map((r) => r.t).join(", ")} restart identity cascade`);
+  },
+  async enqueue(url: string, count: number, chunk: number) {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    try {
+      for (let done = 0; done < count; done += chunk) {
+        const n = Math.min(chunk, count - done);
+        await enqueue(pool, Array.from({ length: n }, (_, i) => ({ taskType: "noop", payload: { i: done + i } })));
+      }
+    } finally {
+      await pool.end();
+    }
+  },
+  async remaining(c: pg.Client) {
+    const { rows } = await c.query("select count(*)::int as n from fulfillment_tasks where status <> 'succeeded'");
+    return rows[0].n as number;
+  },
+  /** The attempt history must survive batching: exactly one succeeded attempt row per task. */
+  async verify(c: pg.Client) {
+    const { rows } = await c.query(
+      `select (select count(*)::int from fulfillment_tasks) as tasks,
+              (select count(*)::int from fulfillment_tasks where status = 'succeeded') as succeeded,
+              (select count(*)::int from fulfillment_attempts) as attempts,
+              (select count(*)::int from fulfillment_attempts where outcome = 'succeeded') as succeeded_attempts,
+              (select count(*)::int from fulfillment_tasks where attempts <> 1) as tasks_with_retries`,
+    );
+    return rows[0] as { tasks: number; succeeded: number; attempts: number; succeeded_attempts: number; tasks_with_retries: number };
+  },
+  analyzeSql: "analyze fulfillment_tasks, fulfillment_attempts",
+};
+
+export async function startOpsdeck(url: string, k: ThroughputKnobs, workerId: string, onDone: (n: number) => void): Promise<StartedWorker> {
+  const pool = new pg.Pool({ connectionString: url, max: k.concurrency + 4 });
+  pool.on("error", () => {});
+  const worker = createWorker({
+    pool,
+    workerId,
+    ...opsdeckSettings(k),
+    handlers: {
+      noop: async () => {
+        onDone(1);
+      },
+    },
+  });
+  await worker.start();
+  return {
+    async stop() {
+      await worker.stop();
+      await pool.end();
+    },
+  };
+}

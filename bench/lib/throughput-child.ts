@@ -1,0 +1,60 @@
+// One worker process of bench/throughput.ts. Connects and gets ready, starts its queue's worker on
+// "go", reports how many jobs its handler ran, and drains gracefully on "stop".
+// argv: <system> <json {url, knobs, workerId}>
+import { startGraphile, startPgBoss, type StartedWorker, type ThroughputKnobs } from "./competitors";
+import { startOpsdeck } from "./opsdeck";
+
+const [system, rawConfig] = process.argv.slice(2);
+const config = JSON.parse(rawConfig) as { url: string; knobs: ThroughputKnobs; workerId: string };
+
+let handled = 0;
+let reported = -1;
+const onDone = (n: number) => {
+  handled += n;
+};
+
+function send(msg: object) {
+  process.send?.(msg);
+}
+
+async function start(): Promise<StartedWorker> {
+  switch (system) {
+    case "opsdeck":
+      return startOpsdeck(config.url, config.knobs, config.workerId, onDone);
+    case "graphile-worker":
+      return startGraphile(config.url, config.knobs, onDone);
+    case "pg-boss":
+      return startPgBoss(config.url, config.knobs, onDone);
+    default:
+      throw new Error(`unknown system "${system}" (use opsdeck, graphile-worker or pg-boss)`);
+  }
+}
+
+const reporter = setInterval(() => {
+  if (handled !== reported) {
+    reported = handled;
+    send({ type: "count", n: handled });
+  }
+}, 25);
+
+let worker: StartedWorker | null = null;
+process.on("message", async (m: { type: string }) => {
+  try {
+    if (m.type === "go") {
+      worker = await start();
+      send({ type: "started" });
+    } else if (m.type === "stop") {
+      await worker?.stop();
+      clearInterval(reporter);
+      send({ type: "count", n: handled });
+      send({ type: "stopped", n: handled });
+      setTimeout(() => process.exit(0), 50);
+    }
+  } catch (err) {
+    console.error(`[${system} ${config.workerId}]`, err);
+    process.exit(1);
+  }
+});
+// The parent owns our lifetime: if it dies, so do we.
+process.on("disconnect", () => process.exit(0));
+send({ type: "ready" });
