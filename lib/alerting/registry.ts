@@ -6,9 +6,10 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { fulfillmentSignals } from "@/lib/fulfillment/signals";
+import { sloRules, sloSignals } from "@/lib/slo/rules";
 import { COMPARISONS, SEVERITIES, compare, type AlertRule, type InhibitRule, type Signal, type SignalContext } from "./types";
 
-export const signals: Signal[] = [...fulfillmentSignals];
+export const signals: Signal[] = [...fulfillmentSignals, ...sloSignals()];
 
 export function findSignal(name: string): Signal | undefined {
   return signals.find((s) => s.name === name);
@@ -134,7 +135,7 @@ export function fileRules(): FileRule[] {
 }
 
 /** Rule generators; other areas (SLO burn-rate rules) push theirs here. */
-export const ruleSources: (() => AlertRule[])[] = [fileRules];
+export const ruleSources: (() => AlertRule[])[] = [fileRules, sloRules];
 
 /** A page suppresses the ticket of the same SLO (Alertmanager inhibit_rules semantics). */
 export const inhibitRules: InhibitRule[] = [

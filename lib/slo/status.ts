@@ -1,0 +1,168 @@
+// An SLO's live figures: SLI, error budget, burn rates per window, projected exhaustion, history.
+// Two scans per SLO (good events, total events) over the SLO window count every window at once.
+import type { Pool } from "pg";
+import { BURN_RATE_WINDOWS, budgetRemaining, burnRate, projectedExhaustion, sliRatio } from "./math";
+import type { SliRef, SloDefinition } from "./definitions";
+import { sliQuery } from "./slis";
+
+export interface WindowCounts {
+  good: number;
+  total: number;
+}
+
+export interface BurnRateRow {
+  window: string;
+  seconds: number;
+  good: number;
+  total: number;
+  /** null = no events in the window */
+  burnRate: number | null;
+}
+
+export type SloHealth = "healthy" | "burning" | "at_risk" | "exhausted" | "no_data";
+
+export interface SloStatus {
+  name: string;
+  displayName: string;
+  description: string;
+  objective: string;
+  target: number;
+  window: string;
+  computedAt: string;
+  good: number;
+  total: number;
+  sli: number | null;
+  errorBudgetRemaining: number;
+  burnRates: BurnRateRow[];
+  /** ISO time the budget runs out at the 1 h burn rate; null = not on course to run out */
+  projectedExhaustion: string | null;
+  health: SloHealth;
+  headline: string;
+}
+
+/** Counts per window (seconds) in one scan: [sloWindow, ...BURN_RATE_WINDOWS]. */
+async function countWindows(pool: Pool, ref: SliRef, now: Date, windows: number[]): Promise<number[]> {
+  const longest = Math.max(...windows);
+  const from = new Date(now.getTime() - longest * 1000);
+  const filters = windows.map((_, i) => `count(*) filter (where ts >= $${i + 4})::int8 as w${i}`).join(", ");
+  const { rows } = await pool.query<Record<string, string>>(
+    `select ${filters} from (${sliQuery(ref.query).sql}) e`,
+    [from, now, ref.thresholdSeconds, ...windows.map((w) => new Date(now.getTime() - w * 1000))],
+  );
+  return windows.map((_, i) => Number(rows[0]?.[`w${i}`] ?? 0));
+}
+
+/** good/total for each window (seconds), ending at `now`. */
+export async function windowCounts(pool: Pool, slo: SloDefinition, now: Date, windows: number[]): Promise<WindowCounts[]> {
+  const [good, total] = await Promise.all([countWindows(pool, slo.good, now, windows), countWindows(pool, slo.total, now, windows)]);
+  // A good event is always also a total event by definition; clamp in case data races between scans.
+  return windows.map((_, i) => ({ good: Math.min(good[i], total[i]), total: total[i] }));
+}
+
+function describe(slo: SloDefinition, remaining: number, sli: number | null, burn1h: number | null, exhaustion: Date | null, now: Date): [SloHealth, string] {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  if (sli === null) return ["no_data", `No data — nothing was measured in the last ${slo.windowLabel}.`];
+  if (remaining <= 0) return ["exhausted", `Budget exhausted — ${pct(1 - sli)} of events failed the objective in the last ${slo.windowLabel}; the target allows ${pct(1 - slo.target)}.`];
+  const left = `${pct(remaining)} of the ${slo.windowLabel} error budget left`;
+  if (exhaustion && exhaustion.getTime() - now.getTime() < 7 * 86_400_000) {
+    const days = (exhaustion.getTime() - now.getTime()) / 86_400_000;
+    const when = days < 1 ? `${Math.max(1, Math.round(days * 24))} hours` : `${Math.round(days)} days`;
+    return ["at_risk", `At risk — ${left}; at the current rate it runs out in about ${when}.`];
+  }
+  if (burn1h !== null && burn1h > 1) return ["burning", `Healthy but burning — ${left}; errors in the last hour are ${burn1h.toFixed(1)}× the sustainable rate.`];
+  return ["healthy", `Healthy — ${left}.`];
+}
+
+export async function computeStatus(pool: Pool, slo: SloDefinition, now: Date): Promise<SloStatus> {
+  const windows = [slo.windowSeconds, ...BURN_RATE_WINDOWS.map((w) => w.seconds)];
+  const counts = await windowCounts(pool, slo, now, windows);
+  const [whole, ...perWindow] = counts;
+  const burnRates = BURN_RATE_WINDOWS.map((w, i) => ({
+    window: w.label,
+    seconds: w.seconds,
+    good: perWindow[i].good,
+    total: perWindow[i].total,
+    burnRate: burnRate(perWindow[i].good, perWindow[i].total, slo.target),
+  }));
+  const remaining = budgetRemaining(whole.good, whole.total, slo.target);
+  const sli = sliRatio(whole.good, whole.total);
+  const burn1h = burnRates.find((b) => b.window === "1h")!.burnRate;
+  const exhaustion = sli === null ? null : projectedExhaustion(remaining, burn1h, slo.windowSeconds, now);
+  const [health, headline] = describe(slo, remaining, sli, burn1h, exhaustion, now);
+  return {
+    name: slo.name,
+    displayName: slo.displayName,
+    description: slo.description,
+    objective: slo.objective,
+    target: slo.target,
+    window: slo.windowLabel,
+    computedAt: now.toISOString(),
+    good: whole.good,
+    total: whole.total,
+    sli,
+    errorBudgetRemaining: remaining,
+    burnRates,
+    projectedExhaustion: exhaustion?.toISOString() ?? null,
+    health,
+    headline,
+  };
+}
+
+export interface HistoryPoint {
+  /** start of the day (UTC) */
+  day: string;
+  good: number;
+  total: number;
+  /** that day's SLI; null without events */
+  sli: number | null;
+  /** budget left in the rolling window ending at the end of that day, counting only days in the chart */
+  budgetRemaining: number;
+}
+
+async function dailyCounts(pool: Pool, ref: SliRef, from: Date, to: Date): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ day: Date; n: string }>(
+    `select date_trunc('day', ts, 'UTC') as day, count(*)::int8 as n from (${sliQuery(ref.query).sql}) e group by 1`,
+    [from, to, ref.thresholdSeconds],
+  );
+  return new Map(rows.map((r) => [r.day.toISOString(), Number(r.n)]));
+}
+
+/**
+ * One point per UTC day over the last SLO window: that day's SLI and the budget remaining as the
+ * window filled up to that day (the line stakeholders read as "how fast did we spend it").
+ */
+export async function computeHistory(pool: Pool, slo: SloDefinition, now: Date): Promise<HistoryPoint[]> {
+  const dayMs = 86_400_000;
+  const days = Math.round(slo.windowSeconds / 86_400);
+  const firstDay = Math.floor(now.getTime() / dayMs) * dayMs - (days - 1) * dayMs;
+  const from = new Date(firstDay);
+  const [good, total] = await Promise.all([dailyCounts(pool, slo.good, from, now), dailyCounts(pool, slo.total, from, now)]);
+  const points: HistoryPoint[] = [];
+  let cumGood = 0;
+  let cumTotal = 0;
+  for (let d = 0; d < days; d++) {
+    const key = new Date(firstDay + d * dayMs).toISOString();
+    const t = total.get(key) ?? 0;
+    const g = Math.min(good.get(key) ?? 0, t);
+    cumGood += g;
+    cumTotal += t;
+    points.push({ day: key, good: g, total: t, sli: sliRatio(g, t), budgetRemaining: budgetRemaining(cumGood, cumTotal, slo.target) });
+  }
+  return points;
+}
+
+const CACHE_MS = 10_000;
+const cache = new Map<string, { at: number; pool: Pool; value: Promise<SloStatus> }>();
+
+/**
+ * computeStatus() shared for CACHE_MS: the page, the JSON API, the Prometheus scrape and the four
+ * burn-rate rules per SLO all ask within one evaluation tick; one pair of scans answers them all.
+ */
+export function cachedStatus(pool: Pool, slo: SloDefinition, now: Date): Promise<SloStatus> {
+  const hit = cache.get(slo.name);
+  if (hit && hit.pool === pool && Math.abs(now.getTime() - hit.at) < CACHE_MS) return hit.value;
+  const value = computeStatus(pool, slo, now);
+  cache.set(slo.name, { at: now.getTime(), pool, value });
+  value.catch(() => cache.delete(slo.name));
+  return value;
+}
