@@ -1,0 +1,227 @@
+import "server-only";
+// Bulk retry/discard over everything matching a filter. Creating an operation freezes the matching
+// task ids (fulfillment_bulk_operation_items) in the same transaction as its audit row, so the
+// operation acts on exactly the dry run's set even while new tasks keep dead-lettering. The work then
+// runs server-side in chunks: each chunk's conditional updates, its items' done flags and the
+// operation's progress commit together, so progress is exact and a crash loses nothing.
+//
+// Ownership: the runner holds a session-level advisory lock on a dedicated connection. If the
+// process dies the connection closes and the lock is released; the resumer (a WorkerDefinition in
+// lib/domains.ts) then finds the operation still `running` and continues it. Two runners on one
+// operation would still be correct (each chunk locks the operation row first), the lock just stops
+// them from competing.
+import type { PoolClient } from "pg";
+import { db, pool } from "@/lib/platform/db";
+import { AppError, conflict, notFound } from "@/lib/platform/errors";
+import { writeAudit } from "@/lib/platform/audit";
+import { logger } from "@/lib/platform/logger";
+import { processSingleton } from "@/lib/platform/global";
+import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
+import { deadLetterFilterSchema, filterToJson, type DeadLetterFilter } from "./filter";
+import { filterWhere } from "./queries";
+import { DISCARD_SET, REQUEUE_SET, notifyWorkers, type Actor, type DeadLetterAction } from "./actions";
+
+export const CHUNK_SIZE = 1000;
+/** Advisory-lock namespace (first key) for bulk operations; the second key hashes the operation id. */
+const LOCK_NAMESPACE = 48_211;
+const BULK_AUDIT = { retry: "fulfillment.dead_letter.bulk_retry", discard: "fulfillment.dead_letter.bulk_discard" } as const;
+
+export interface BulkOperationView {
+  id: string;
+  action: string;
+  filter: Record<string, string>;
+  reason: string;
+  actor: string;
+  status: string;
+  total: number;
+  processed: number;
+  changed: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+function view(op: { id: string; action: string; filter: unknown; reason: string; actor: string; status: string; total: number; processed: number; changed: number; error: string | null; createdAt: Date; finishedAt: Date | null }): BulkOperationView {
+  return { ...op, filter: op.filter as Record<string, string>, createdAt: op.createdAt.toISOString(), finishedAt: op.finishedAt?.toISOString() ?? null };
+}
+
+export async function getBulkOperation(id: string): Promise<BulkOperationView> {
+  const op = await db().fulfillmentBulkOperation.findUnique({ where: { id } });
+  if (!op) throw notFound(`Bulk operation ${id}`);
+  return view(op);
+}
+
+/**
+ * Freezes the ids matching the filter and records the operation (status running). When
+ * `expectedCount` (the dry run's count) is given and the set changed since, the caller learns it
+ * from `total` — the frozen set is what runs, never a re-evaluated filter.
+ */
+export async function createBulkOperation(action: DeadLetterAction, filter: DeadLetterFilter, who: Actor, opts: { start?: boolean } = {}) {
+  const reason = who.reason?.trim();
+  if (!reason || reason.length < 3) throw new AppError("validation_failed", "A reason (at least 3 characters) is required for a bulk action; it is kept in the audit log.");
+  const stored = filterToJson(filter);
+  const op = await db().$transaction(
+    async (tx) => {
+      const created = await tx.fulfillmentBulkOperation.create({ data: { action, filter: stored, reason, actor: who.actor, total: 0 } });
+      const params: unknown[] = [created.id];
+      const where = filterWhere(filter, params);
+      const total = await tx.$executeRawUnsafe(
+        `INSERT INTO fulfillment_bulk_operation_items (operation_id, task_id)
+         SELECT $1::uuid, t.id FROM fulfillment_tasks t WHERE ${where}`,
+        ...params,
+      );
+      if (total === 0) throw conflict("No dead-lettered task matches this filter any more; nothing to do. Refresh the list.");
+      await writeAudit(tx, { actor: who.actor, action: BULK_AUDIT[action], target: `bulk_operation:${created.id}`, count: total, reason, details: { filter: stored, phase: "started" } });
+      return tx.fulfillmentBulkOperation.update({ where: { id: created.id }, data: { total } });
+    },
+    { timeout: 120_000 },
+  );
+  if (opts.start !== false) startBulkRun(op.id);
+  return view(op);
+}
+
+export async function cancelBulkOperation(id: string, who: Actor) {
+  return db().$transaction(async (tx) => {
+    const n = await tx.$executeRawUnsafe(`UPDATE fulfillment_bulk_operations SET status = 'cancelled', finished_at = now() WHERE id = $1::uuid AND status = 'running'`, id);
+    const op = await tx.fulfillmentBulkOperation.findUnique({ where: { id } });
+    if (!op) throw notFound(`Bulk operation ${id}`);
+    if (n === 0) throw conflict(`Bulk operation ${id} is already ${op.status}; there is nothing to cancel.`, { status: op.status });
+    await writeAudit(tx, {
+      actor: who.actor,
+      action: `${BULK_AUDIT[op.action as DeadLetterAction] ?? "fulfillment.dead_letter.bulk"}.cancel`,
+      target: `bulk_operation:${id}`,
+      count: op.processed,
+      reason: who.reason?.trim() || undefined,
+      details: { processed: op.processed, changed: op.changed, total: op.total },
+    });
+    return view(op);
+  });
+}
+
+type ChunkResult = "more" | "finished" | "stopped";
+
+/** One chunk in one transaction: lock the operation row, act on the next frozen ids, record progress. */
+async function runChunk(id: string, chunkSize: number): Promise<ChunkResult> {
+  return db().$transaction(
+    async (tx) => {
+      const ops = await tx.$queryRawUnsafe<{ status: string; action: string; actor: string; reason: string; filter: unknown }[]>(
+        `SELECT status, action, actor, reason, filter FROM fulfillment_bulk_operations WHERE id = $1::uuid FOR UPDATE`,
+        id,
+      );
+      const op = ops[0];
+      if (!op || op.status !== "running") return "stopped";
+      const action = op.action as DeadLetterAction;
+      const [counts] = await tx.$queryRawUnsafe<{ processed: number; changed: number }[]>(
+        `WITH chunk AS (
+           SELECT task_id FROM fulfillment_bulk_operation_items WHERE operation_id = $1::uuid AND NOT done LIMIT $2
+         ), marked AS (
+           UPDATE fulfillment_bulk_operation_items i SET done = true FROM chunk c
+            WHERE i.operation_id = $1::uuid AND i.task_id = c.task_id RETURNING i.task_id
+         ), changed AS (
+           UPDATE fulfillment_tasks t SET ${action === "retry" ? REQUEUE_SET : DISCARD_SET}
+            WHERE t.id IN (SELECT task_id FROM marked) AND t.status = 'dead_lettered' RETURNING t.id
+         )
+         SELECT (SELECT count(*) FROM marked)::int AS processed, (SELECT count(*) FROM changed)::int AS changed`,
+        id,
+        chunkSize,
+      );
+      const finished = counts.processed < chunkSize;
+      const updated = await tx.fulfillmentBulkOperation.update({
+        where: { id },
+        data: { processed: { increment: counts.processed }, changed: { increment: counts.changed }, ...(finished ? { status: "succeeded", finishedAt: new Date() } : {}) },
+      });
+      if (finished) {
+        await writeAudit(tx, {
+          actor: op.actor,
+          action: BULK_AUDIT[action],
+          target: `bulk_operation:${id}`,
+          count: updated.changed,
+          reason: op.reason,
+          details: { filter: op.filter as object, phase: "finished", processed: updated.processed, changed: updated.changed, skipped: updated.processed - updated.changed },
+        });
+      }
+      if (action === "retry" && counts.changed > 0) await notifyWorkers(tx);
+      return finished ? "finished" : "more";
+    },
+    { timeout: 60_000 },
+  );
+}
+
+export type RunOutcome = "finished" | "stopped" | "busy" | "paused";
+
+/**
+ * Runs an operation to completion (or until cancelled). Returns "busy" when another runner holds it.
+ * `maxChunks` stops early ("paused") — tests use it to simulate a crash mid-way.
+ */
+export async function runBulkOperation(id: string, opts: { chunkSize?: number; maxChunks?: number } = {}): Promise<RunOutcome> {
+  let lockClient: PoolClient | undefined;
+  try {
+    lockClient = await pool().connect();
+    const { rows } = await lockClient.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_NAMESPACE, id]);
+    if (!rows[0].ok) return "busy";
+    try {
+      for (let n = 0; ; n++) {
+        if (opts.maxChunks !== undefined && n >= opts.maxChunks) return "paused";
+        const r = await runChunk(id, opts.chunkSize ?? CHUNK_SIZE);
+        if (r !== "more") return r;
+      }
+    } finally {
+      await lockClient.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_NAMESPACE, id]);
+    }
+  } catch (err) {
+    // Left `running`: the resumer picks it up again on its next sweep.
+    logger.error({ event: "bulk_operation_failed", operationId: id, err }, "bulk operation chunk failed; it will be resumed");
+    throw err;
+  } finally {
+    lockClient?.release();
+  }
+}
+
+const localRuns = () => processSingleton("deadLetterBulkRuns", () => new Map<string, Promise<RunOutcome>>());
+
+/** Starts (without awaiting) a run in this process unless one is already going here. */
+export function startBulkRun(id: string): Promise<RunOutcome> {
+  const runs = localRuns();
+  const existing = runs.get(id);
+  if (existing) return existing;
+  const run = runBulkOperation(id)
+    .catch((): RunOutcome => "stopped")
+    .finally(() => runs.delete(id));
+  runs.set(id, run);
+  return run;
+}
+
+/** One resumer sweep: continue every `running` operation nobody owns. Returns the runs started. */
+export async function resumeBulkOperations(): Promise<Promise<RunOutcome>[]> {
+  const { rows } = await pool().query<{ id: string }>(`SELECT id::text FROM fulfillment_bulk_operations WHERE status = 'running' ORDER BY created_at LIMIT 20`);
+  return rows.map((r) => startBulkRun(r.id));
+}
+
+const SWEEP_MS = 10_000;
+
+export const bulkResumer: WorkerDefinition = {
+  name: "dead-letter-bulk-resumer",
+  enabled: () => ({ enabled: true, settings: { sweepSeconds: SWEEP_MS / 1000, chunkSize: CHUNK_SIZE } }),
+  async start() {
+    let stopped = false;
+    const sweep = () =>
+      resumeBulkOperations().catch((err) => logger.warn({ event: "bulk_resume_sweep_failed", err }, "could not look for unfinished bulk operations; will retry"));
+    void sweep();
+    const timer = setInterval(() => void sweep(), SWEEP_MS);
+    timer.unref();
+    return {
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(timer);
+      },
+    };
+  },
+};
+
+/** Parses a stored/posted filter (dates as ISO strings). */
+export function parseFilter(input: unknown): DeadLetterFilter {
+  const r = deadLetterFilterSchema.safeParse(input ?? {});
+  if (!r.success) throw new AppError("validation_failed", `Invalid filter: ${r.error.issues[0]?.message}.`);
+  return r.data;
+}

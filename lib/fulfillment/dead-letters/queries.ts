@@ -1,0 +1,194 @@
+import "server-only";
+// Read side of the dead-letter console. Raw SQL over the shared pool: every query is shaped for an
+// index (see docs/dead-letters.md for the plans and timings at 1M dead-lettered rows).
+import { pool } from "@/lib/platform/db";
+import { AppError, notFound } from "@/lib/platform/errors";
+import type { DeadLetterFilter } from "./filter";
+
+/** Must match the expression of the trigram index in migration 20261123121500_dead_letter_search. */
+const SEARCH_EXPR = `(coalesce(t.last_error_class, '') || ' ' || coalesce(t.last_error, ''))`;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** WHERE clause for the filter; pushes its values onto params. Shared by list, count, sample and bulk freeze. */
+export function filterWhere(f: DeadLetterFilter, params: unknown[]): string {
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const conds = [`t.status = 'dead_lettered'`];
+  if (f.type) conds.push(`t.task_type = ${p(f.type)}`);
+  if (f.from) conds.push(`t.dead_lettered_at >= ${p(f.from)}`);
+  if (f.to) conds.push(`t.dead_lettered_at < ${p(f.to)}`);
+  if (f.group) conds.push(`t.error_fingerprint = ${p(f.group)}`);
+  if (f.q) conds.push(`${SEARCH_EXPR} ILIKE ${p(`%${escapeLike(f.q)}%`)}`);
+  return conds.join(" AND ");
+}
+
+export interface DeadLetterRow {
+  id: string;
+  taskType: string;
+  attempts: number;
+  maxAttempts: number;
+  lastErrorClass: string | null;
+  lastError: string | null;
+  errorFingerprint: string | null;
+  deadLetteredAt: string;
+  orderItemId: string | null;
+}
+
+const ROW_COLUMNS = `t.id::text AS id, t.task_type AS "taskType", t.attempts, t.max_attempts AS "maxAttempts",
+  t.last_error_class AS "lastErrorClass", left(t.last_error, 300) AS "lastError", t.error_fingerprint AS "errorFingerprint",
+  t.dead_lettered_at AS "deadLetteredAt", t.order_item_id AS "orderItemId"`;
+
+function toRow(r: Record<string, unknown>): DeadLetterRow {
+  return { ...(r as unknown as DeadLetterRow), deadLetteredAt: (r.deadLetteredAt as Date).toISOString() };
+}
+
+/** Cursor = the last row's (dead_lettered_at, id), opaque to clients. */
+export function encodeCursor(row: { deadLetteredAt: string; id: string }): string {
+  return Buffer.from(`${row.deadLetteredAt}|${row.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = new Date(at ?? "");
+  if (!id || !/^\d{1,19}$/.test(id) || Number.isNaN(date.getTime())) {
+    throw new AppError("bad_request", "The page cursor is not valid; go back to the first page.");
+  }
+  return { at: date, id };
+}
+
+export async function listDeadLetters(f: DeadLetterFilter, opts: { cursor?: string; limit?: number } = {}) {
+  const limit = opts.limit ?? 50;
+  const params: unknown[] = [];
+  let where = filterWhere(f, params);
+  if (opts.cursor) {
+    const c = decodeCursor(opts.cursor);
+    params.push(c.at, c.id);
+    where += ` AND (t.dead_lettered_at, t.id) < ($${params.length - 1}, $${params.length}::bigint)`;
+  }
+  params.push(limit + 1);
+  const { rows } = await pool().query(
+    `SELECT ${ROW_COLUMNS} FROM fulfillment_tasks t WHERE ${where}
+      ORDER BY t.dead_lettered_at DESC, t.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const items = rows.slice(0, limit).map(toRow);
+  const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]) : null;
+  return { items, nextCursor };
+}
+
+/** Dry run of a filtered bulk action: how many tasks match now, and a few of them. */
+export async function previewFilter(f: DeadLetterFilter, sampleSize = 5) {
+  const params: unknown[] = [];
+  const where = filterWhere(f, params);
+  const [count, sample] = await Promise.all([
+    pool().query<{ n: string }>(`SELECT count(*)::text AS n FROM fulfillment_tasks t WHERE ${where}`, params),
+    pool().query(`SELECT ${ROW_COLUMNS} FROM fulfillment_tasks t WHERE ${where} ORDER BY t.dead_lettered_at DESC, t.id DESC LIMIT ${Number(sampleSize)}`, params),
+  ]);
+  return { count: Number(count.rows[0].n), sample: sample.rows.map(toRow) };
+}
+
+export interface ErrorGroup {
+  fingerprint: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  taskTypes: string[];
+  errorClass: string | null;
+  sampleMessage: string | null;
+}
+
+/** Dead tasks grouped by fingerprint (class + normalised message + top frame), largest first. */
+export async function errorGroups(f: DeadLetterFilter, limit = 50): Promise<ErrorGroup[]> {
+  const params: unknown[] = [];
+  const where = filterWhere({ ...f, group: undefined }, params);
+  const { rows } = await pool().query(
+    `SELECT coalesce(t.error_fingerprint, '') AS fingerprint, count(*)::int AS count,
+            min(t.dead_lettered_at) AS "firstSeen", max(t.dead_lettered_at) AS "lastSeen",
+            array_agg(DISTINCT t.task_type) AS "taskTypes",
+            (array_agg(t.last_error_class ORDER BY t.dead_lettered_at DESC))[1] AS "errorClass",
+            left((array_agg(t.last_error ORDER BY t.dead_lettered_at DESC))[1], 300) AS "sampleMessage"
+       FROM fulfillment_tasks t WHERE ${where}
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${Number(limit)}`,
+    params,
+  );
+  return rows.map((r) => ({ ...r, firstSeen: r.firstSeen.toISOString(), lastSeen: r.lastSeen.toISOString() }));
+}
+
+export async function taskDetail(id: string) {
+  const { rows } = await pool().query(
+    `SELECT t.id::text AS id, t.task_type AS "taskType", t.payload, t.original_payload AS "originalPayload", t.status,
+            t.attempts, t.max_attempts AS "maxAttempts", t.run_at AS "runAt", t.lease_owner AS "leaseOwner",
+            t.lease_expires_at AS "leaseExpiresAt", t.last_error_class AS "lastErrorClass", t.last_error AS "lastError",
+            t.error_fingerprint AS "errorFingerprint", t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+            t.finished_at AS "finishedAt", t.dead_lettered_at AS "deadLetteredAt",
+            CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object('id', i.id, 'sku', i.sku, 'quantity', i.quantity, 'status', i.status) END AS "orderItem",
+            CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'reference', o.reference, 'customer', o.customer,
+                 'totalCents', o.total_cents, 'currency', o.currency, 'createdAt', o.created_at) END AS "order"
+       FROM fulfillment_tasks t
+       LEFT JOIN order_items i ON i.id = t.order_item_id
+       LEFT JOIN orders o ON o.id = i.order_id
+      WHERE t.id = $1::bigint`,
+    [id],
+  );
+  if (!rows[0]) throw notFound(`Task #${id}`);
+  const attempts = await pool().query(
+    `SELECT id::text AS id, attempt, worker_id AS "workerId", started_at AS "startedAt", finished_at AS "finishedAt",
+            lease_expires_at AS "leaseExpiresAt", outcome, error_class AS "errorClass", error_message AS "errorMessage",
+            error_stack AS "errorStack", duration_ms AS "durationMs", backoff_ms AS "backoffMs"
+       FROM fulfillment_attempts WHERE task_id = $1::bigint ORDER BY started_at, id`,
+    [id],
+  );
+  const history = await pool().query(
+    `SELECT id::text AS id, at, actor, action, reason FROM audit_log WHERE target = $1 ORDER BY at DESC, id DESC LIMIT 20`,
+    [taskTarget(id)],
+  );
+  return { ...rows[0], attemptRows: attempts.rows, history: history.rows } as TaskDetail;
+}
+
+export function taskTarget(id: string | bigint): string {
+  return `fulfillment_task:${id}`;
+}
+
+export interface AttemptRow {
+  id: string;
+  attempt: number;
+  workerId: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  leaseExpiresAt: Date | null;
+  outcome: string;
+  errorClass: string | null;
+  errorMessage: string | null;
+  errorStack: string | null;
+  durationMs: number | null;
+  backoffMs: number | null;
+}
+
+export interface TaskDetail {
+  id: string;
+  taskType: string;
+  payload: unknown;
+  originalPayload: unknown;
+  status: string;
+  attempts: number;
+  attemptRows: AttemptRow[];
+  maxAttempts: number;
+  runAt: Date;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  lastErrorClass: string | null;
+  lastError: string | null;
+  errorFingerprint: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  deadLetteredAt: Date | null;
+  orderItem: { id: string; sku: string; quantity: number; status: string } | null;
+  order: { id: string; reference: string; customer: string; totalCents: number; currency: string; createdAt: string } | null;
+  history: { id: string; at: Date; actor: string; action: string; reason: string | null }[];
+}
