@@ -20,6 +20,8 @@ export function proxy(request: NextRequest) {
   ].join("; ");
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
+  // Lets server components that redirect to sign-in send the visitor back here afterwards.
+  headers.set("x-pathname", request.nextUrl.pathname + request.nextUrl.search);
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);

@@ -12,7 +12,7 @@ test("a wrong password shows a clear error", async ({ page }) => {
   await page.getByLabel("Email").fill(DEMO.viewer.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("Wrong email or password");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password" })).toBeVisible();
   await expect(page).toHaveURL(/\/signin/);
 });
 
@@ -59,7 +59,7 @@ test("an admin creates an API key, sees it once, and reads /metrics with it", as
 test("overview screenshot", async ({ page }, testInfo) => {
   await signIn(page, "operator");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-  await page.waitForLoadState("networkidle");
+  await page.waitForLoadState("load");
   await page.screenshot({ path: testInfo.outputPath("overview.png"), fullPage: true });
   await testInfo.attach("overview", { path: testInfo.outputPath("overview.png"), contentType: "image/png" });
 });

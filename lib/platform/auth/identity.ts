@@ -1,4 +1,5 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "./auth";
 import { can, type Permission, type Role } from "./roles";
@@ -17,9 +18,12 @@ export async function currentUser(): Promise<SessionIdentity | null> {
 }
 
 /** For pages: signed-in user with the permission, else off to sign-in (or a 403 page). */
-export async function requirePage(permission: Permission = "read", from = "/"): Promise<SessionIdentity> {
+export async function requirePage(permission: Permission = "read", from?: string): Promise<SessionIdentity> {
   const user = await currentUser();
-  if (!user) redirect(`/signin?from=${encodeURIComponent(from)}`);
+  if (!user) {
+    const back = from ?? (await headers()).get("x-pathname") ?? "/";
+    redirect(`/signin?from=${encodeURIComponent(back)}`);
+  }
   if (!can(user.role, permission)) redirect(`/forbidden?need=${permission}`);
   return user;
 }
