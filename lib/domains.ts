@@ -2,9 +2,10 @@ import "server-only";
 // Every domain plugs its background workers and demo data in here: one list, read by
 // instrumentation.ts, `npm run worker` and the demo launcher.
 import type { WorkerDefinition } from "./platform/worker-runtime";
+import { alertEvaluatorWorker } from "./alerting/evaluator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 
-export const workers: WorkerDefinition[] = [bulkResumer];
+export const workers: WorkerDefinition[] = [alertEvaluatorWorker, bulkResumer];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */
 export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [];
