@@ -1,0 +1,39 @@
+// How Opsdeck's database signals read in PromQL over the metrics Opsdeck exports
+// (lib/fulfillment/metrics.ts, lib/platform/metrics.ts). The exporters translate rules through this
+// table; a signal missing here has no faithful PromQL equivalent and its rules are listed in the
+// exported file's header instead of being dropped silently.
+import { windowLabel } from "@/lib/slo/math";
+
+/** `window` is a PromQL range like "5m". */
+export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
+  // Counters may not exist yet in a fresh process (no dead letter so far): `or vector(0)` makes
+  // "no series" read as 0 so that "== 0" conditions still evaluate.
+  fulfillment_dead_lettered_increase: (w) => `(sum(increase(fulfillment_tasks_processed_total{outcome="dead_lettered"}[${w}])) or vector(0))`,
+  fulfillment_failed_increase: (w) => `(sum(increase(fulfillment_tasks_processed_total{outcome=~"retried|dead_lettered"}[${w}])) or vector(0))`,
+  fulfillment_retried_increase: (w) => `(sum(increase(fulfillment_tasks_processed_total{outcome="retried"}[${w}])) or vector(0))`,
+  fulfillment_loop_errors_increase: (w) => `(sum(increase(fulfillment_loop_errors_total[${w}])) or vector(0))`,
+  // Every replica reports the same queue-wide gauge (read from the database on scrape): take one.
+  fulfillment_queue_depth: () => `max(fulfillment_queue_depth)`,
+};
+
+export function promDuration(seconds: number): string {
+  return seconds === 0 ? "0s" : windowLabel(seconds);
+}
+
+export function signalPromql(signal: string, windowSeconds: number): string | undefined {
+  return SIGNAL_PROMQL[signal]?.(promDuration(windowSeconds));
+}
+
+/** Opsdeck templates ({{ value }}, {{ labels.x }}) → Prometheus templates ({{ $value }}, {{ $labels.x }}). */
+export function promTemplate(text: string): string {
+  return text.replace(/\{\{\s*value\s*\}\}/g, "{{ $value }}").replace(/\{\{\s*labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, "{{ $labels.$1 }}");
+}
+
+/** OPSDECK_PUBLIC_URL without a trailing slash; runbook links in exported files point there. */
+export function publicUrl(): string {
+  return (process.env.OPSDECK_PUBLIC_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+}
+
+export function runbookUrl(slug: string): string {
+  return `${publicUrl()}/runbooks/${slug}`;
+}
