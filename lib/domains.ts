@@ -3,12 +3,23 @@ import "server-only";
 // instrumentation.ts, `npm run worker` and the demo launcher.
 import type { WorkerDefinition } from "./platform/worker-runtime";
 import { alertEvaluatorWorker } from "./alerting/evaluator";
+import { fulfillmentReadiness, fulfillmentWorkerDefinition } from "./fulfillment/runtime";
+import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 
-export const workers: WorkerDefinition[] = [alertEvaluatorWorker, bulkResumer];
+export const workers: WorkerDefinition[] = [
+  alertEvaluatorWorker,
+  fulfillmentWorkerDefinition,
+  simulatorDefinition,
+  bulkResumer,
+];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */
-export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [];
+export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
+  { name: "fulfillment-history", seed: () => seedFulfillmentHistory() },
+];
 
 /** Extra readiness checks (e.g. worker heartbeats); a failing check makes /api/readyz answer 503. */
-export const readinessChecks: { name: string; check: () => Promise<{ ok: boolean; detail?: string }> }[] = [];
+export const readinessChecks: { name: string; check: () => Promise<{ ok: boolean; detail?: string }> }[] = [
+  { name: "fulfillment-worker", check: fulfillmentReadiness },
+];

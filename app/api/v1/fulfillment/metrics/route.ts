@@ -1,0 +1,6 @@
+import { route } from "@/lib/platform/http/route";
+import { metricsSnapshot } from "@/lib/fulfillment/stats";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ route: "/api/v1/fulfillment/metrics", policy: { session: "read", apiKey: "metrics:read" } }, () => metricsSnapshot());

@@ -1,0 +1,119 @@
+import "server-only";
+// The adapter to the fulfillment provider (warehouse, payments, carrier, messaging behind one
+// HTTP API). Errors are classified for the worker: 4xx → NonRetryableError (the request itself is
+// wrong; retrying cannot help), 5xx / 429 / timeouts / network errors → retryable ProviderError.
+// Without FULFILLMENT_PROVIDER_URL in demo mode, a simulated provider with a configurable
+// failure mix stands in, so the demo shows retries and dead letters.
+import { NonRetryableError } from "./errors";
+import { fulfillmentSettings } from "./settings";
+
+export class ProviderError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
+
+export class ProviderTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProviderTimeoutError";
+  }
+}
+
+/** A 4xx answer: non-retryable. Its own class so the dead-letter groups read well. */
+export class ProviderRejectedError extends NonRetryableError {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = "ProviderRejectedError";
+  }
+}
+
+export interface Provider {
+  call(operation: string, body: Record<string, unknown>): Promise<unknown>;
+}
+
+export function httpProvider(baseUrl: string, timeoutMs: number): Provider {
+  const base = baseUrl.replace(/\/+$/, "");
+  return {
+    async call(operation, body) {
+      const url = `${base}/${operation}`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        const e = err as Error;
+        if (e.name === "TimeoutError" || e.name === "AbortError") throw new ProviderTimeoutError(`Provider ${operation} timed out after ${timeoutMs} ms`);
+        throw new ProviderError(`Provider ${operation} unreachable: ${e.message}`);
+      }
+      const text = await res.text().catch(() => "");
+      if (res.ok) {
+        try {
+          return text ? JSON.parse(text) : null;
+        } catch {
+          return text;
+        }
+      }
+      const detail = text.slice(0, 300);
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        throw new ProviderRejectedError(`Provider rejected ${operation} with ${res.status}: ${detail}`, res.status);
+      }
+      throw new ProviderError(`Provider ${operation} failed with ${res.status}: ${detail}`, res.status);
+    },
+  };
+}
+
+export interface SimulatedMix {
+  failureRate: number;
+  nonRetryableRate: number;
+  latencyMs: number;
+  random?: () => number;
+}
+
+/** Demo stand-in: fails with a few distinct, realistic errors so the console has groups to show. */
+export function simulatedProvider(mix: SimulatedMix): Provider {
+  const rnd = mix.random ?? Math.random;
+  return {
+    async call(operation, body) {
+      if (mix.latencyMs > 0) await new Promise((r) => setTimeout(r, Math.round(mix.latencyMs * (0.5 + rnd()))));
+      const roll = rnd();
+      if (roll < mix.nonRetryableRate) {
+        const ref = String(body.sku ?? body.orderReference ?? "item");
+        throw new ProviderRejectedError(
+          operation === "capture_payment" ? `Card declined for ${ref}: insufficient funds` : `Unknown SKU ${ref} at provider`,
+          422,
+        );
+      }
+      if (roll < mix.nonRetryableRate + mix.failureRate) {
+        const which = Math.floor(rnd() * 3);
+        if (which === 0) throw new ProviderTimeoutError(`Provider ${operation} timed out after 5000 ms`);
+        if (which === 1) throw new ProviderError(`Provider ${operation} failed with 503: upstream warehouse unavailable`, 503);
+        throw new ProviderError(`Provider ${operation} failed with 502: bad gateway from carrier ${String(body.carrier ?? "api")}`, 502);
+      }
+      return { ok: true, operation };
+    },
+  };
+}
+
+/** The provider this process uses: HTTP when configured, simulated in demo mode, else an explanation. */
+export function providerFromEnv(): Provider {
+  const s = fulfillmentSettings();
+  if (s.FULFILLMENT_PROVIDER_URL) return httpProvider(s.FULFILLMENT_PROVIDER_URL, s.FULFILLMENT_PROVIDER_TIMEOUT_MS);
+  if (s.OPSDECK_DEMO || s.OPSDECK_SIMULATOR) {
+    return simulatedProvider({
+      failureRate: s.FULFILLMENT_SIMULATED_FAILURE_RATE,
+      nonRetryableRate: s.FULFILLMENT_SIMULATED_NONRETRYABLE_RATE,
+      latencyMs: s.FULFILLMENT_SIMULATED_LATENCY_MS,
+    });
+  }
+  return {
+    async call(operation) {
+      throw new ProviderError(`No fulfillment provider configured for ${operation}: set FULFILLMENT_PROVIDER_URL (or run in demo mode).`);
+    },
+  };
+}

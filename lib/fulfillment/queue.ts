@@ -1,0 +1,253 @@
+import "server-only";
+// The queue's hot path in plain SQL on a pg pool (no Prisma): enqueue, claim, complete, fail,
+// heartbeat. Every state change after a claim is conditional on `lease_owner = me AND status =
+// 'running'`, so a worker that lost its lease (and whose task was reclaimed) cannot overwrite it.
+import type pg from "pg";
+import { AppError } from "@/lib/platform/errors";
+import { payloadSchemaFor, TASK_TYPE_NAMES } from "./task-types";
+
+export const NOTIFY_CHANNEL = "fulfillment_tasks";
+const DEFAULT_MAX_ATTEMPTS = () => Number(process.env.FULFILLMENT_MAX_ATTEMPTS ?? 5) || 5;
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+export interface EnqueueTask {
+  taskType: string;
+  payload: unknown;
+  orderItemId?: string | null;
+  runAt?: Date | null;
+  maxAttempts?: number;
+}
+
+/** Checks a payload against its task type's schema; throws a 422 AppError naming the problem. */
+export function validateTask(taskType: string, payload: unknown, where = "payload"): unknown {
+  const schema = payloadSchemaFor(taskType);
+  if (!schema) {
+    throw new AppError("validation_failed", `Unknown task type "${taskType}". Use one of: ${TASK_TYPE_NAMES.join(", ")}.`);
+  }
+  const r = schema.safeParse(payload);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const at = first?.path.length ? ` at "${first.path.join(".")}"` : "";
+    throw new AppError("validation_failed", `Invalid ${where} for task type "${taskType}"${at}: ${first?.message ?? "invalid"}.`, {
+      taskType,
+      issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  return r.data;
+}
+
+/** Inserts tasks in one multi-row statement, then wakes listening workers. Returns ids in input order. */
+export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<bigint[]> {
+  if (tasks.length === 0) return [];
+  const types: string[] = [];
+  const payloads: string[] = [];
+  const items: (string | null)[] = [];
+  const runAts: (string | null)[] = [];
+  const maxes: number[] = [];
+  tasks.forEach((t, i) => {
+    const payload = validateTask(t.taskType, t.payload, tasks.length > 1 ? `payload of task ${i}` : "payload");
+    if (t.maxAttempts !== undefined && (!Number.isInteger(t.maxAttempts) || t.maxAttempts < 1 || t.maxAttempts > 100)) {
+      throw new AppError("validation_failed", `maxAttempts must be an integer between 1 and 100 (got ${t.maxAttempts}).`);
+    }
+    types.push(t.taskType);
+    payloads.push(JSON.stringify(payload));
+    items.push(t.orderItemId ?? null);
+    runAts.push(t.runAt ? t.runAt.toISOString() : null);
+    maxes.push(t.maxAttempts ?? DEFAULT_MAX_ATTEMPTS());
+  });
+  const { rows } = await client
+    .query<{ id: string }>(
+    `INSERT INTO fulfillment_tasks (task_type, payload, order_item_id, run_at, max_attempts)
+     SELECT t, p, oi, coalesce(r, now()), m
+       FROM unnest($1::text[], $2::jsonb[], $3::uuid[], $4::timestamptz[], $5::int[]) WITH ORDINALITY AS x(t, p, oi, r, m, ord)
+      ORDER BY ord
+     RETURNING id`,
+    [types, payloads, items, runAts, maxes],
+    )
+    .catch((err: { code?: string }) => {
+      if (err.code === "23503") throw new AppError("validation_failed", "orderItemId does not name an existing order item; create the order item first or omit it.");
+      throw err;
+    });
+  // Delivered at commit when `client` is inside a transaction; identical notifications collapse.
+  await client.query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]);
+  return rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export interface ClaimedTask {
+  id: bigint;
+  taskType: string;
+  payload: unknown;
+  attempt: number;
+  maxAttempts: number;
+  orderItemId: string | null;
+}
+
+/**
+ * Claims up to `limit` tasks in one statement: first running tasks whose lease expired (their
+ * worker died; the open attempt is closed as `lease_expired`), then due retries, then due pending
+ * tasks — each picked with FOR UPDATE SKIP LOCKED on an index-ordered scan. An expired task that
+ * already used all its attempts is dead-lettered instead of run again (a poison task that kills
+ * workers must not loop forever). One attempt row per claimed task, inserted in the same statement.
+ */
+const CLAIM_SQL = `
+WITH expired AS (
+  SELECT id FROM fulfillment_tasks
+   WHERE status = 'running' AND lease_expires_at < now()
+   ORDER BY lease_expires_at
+   LIMIT $2 FOR UPDATE SKIP LOCKED
+), retry AS (
+  SELECT id FROM fulfillment_tasks
+   WHERE status = 'retry_scheduled' AND run_at <= now()
+   ORDER BY run_at
+   LIMIT greatest($2 - (SELECT count(*) FROM expired), 0) FOR UPDATE SKIP LOCKED
+), fresh AS (
+  SELECT id FROM fulfillment_tasks
+   WHERE status = 'pending' AND run_at <= now()
+   ORDER BY run_at
+   LIMIT greatest($2 - (SELECT count(*) FROM expired) - (SELECT count(*) FROM retry), 0) FOR UPDATE SKIP LOCKED
+), picked AS (
+  SELECT id, true AS was_expired FROM expired
+  UNION ALL SELECT id, false FROM retry
+  UNION ALL SELECT id, false FROM fresh
+), closed AS (
+  UPDATE fulfillment_attempts a
+     SET outcome = 'lease_expired', finished_at = now(),
+         duration_ms = (extract(epoch FROM now() - a.started_at) * 1000)::int,
+         error_class = 'LeaseExpired', error_message = 'The worker stopped renewing its lease (crashed or lost the database).'
+   WHERE a.task_id IN (SELECT id FROM expired) AND a.outcome = 'running'
+   RETURNING a.task_type
+), counted AS (
+  INSERT INTO fulfillment_counters (bucket, task_type, outcome, count)
+  SELECT date_trunc('minute', now()), task_type, 'lease_expired', count(*) FROM closed GROUP BY task_type
+  ON CONFLICT (bucket, task_type, outcome) DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count
+), exhausted AS (
+  UPDATE fulfillment_tasks t
+     SET status = 'dead_lettered', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+         dead_lettered_at = now(), finished_at = now(), last_error_class = 'LeaseExpired',
+         last_error = 'Lease expired on the last allowed attempt: the task may be crashing its workers.',
+         error_fingerprint = 'lease-expired'
+    FROM picked p
+   WHERE t.id = p.id AND p.was_expired AND t.attempts >= t.max_attempts
+   RETURNING t.id
+), claimed AS (
+  UPDATE fulfillment_tasks t
+     SET status = 'running', attempts = t.attempts + 1, lease_owner = $1,
+         lease_expires_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
+    FROM picked p
+   WHERE t.id = p.id AND NOT (p.was_expired AND t.attempts >= t.max_attempts)
+   RETURNING t.id, t.task_type, t.payload, t.attempts, t.max_attempts, t.order_item_id, t.lease_expires_at
+), opened AS (
+  INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, lease_expires_at, outcome)
+  SELECT id, attempts, task_type, $1, lease_expires_at, 'running' FROM claimed
+)
+SELECT id, task_type, payload, attempts, max_attempts, order_item_id FROM claimed ORDER BY id`;
+
+export async function claim(client: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
+  const { rows } = await client.query<{ id: string; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null }>(
+    CLAIM_SQL,
+    [workerId, limit, leaseMs],
+  );
+  return rows.map((r) => ({
+    id: BigInt(r.id),
+    taskType: r.task_type,
+    payload: r.payload,
+    attempt: r.attempts,
+    maxAttempts: r.max_attempts,
+    orderItemId: r.order_item_id,
+  }));
+}
+
+/** Marks tasks succeeded (only those this worker still holds); returns the ids it actually completed. */
+export async function complete(client: Queryable, workerId: string, done: { id: bigint; durationMs: number }[]): Promise<bigint[]> {
+  if (done.length === 0) return [];
+  const { rows } = await client.query<{ id: string }>(
+    `WITH input AS (
+       SELECT * FROM unnest($2::bigint[], $3::int[]) AS x(id, duration_ms)
+     ), t AS (
+       UPDATE fulfillment_tasks t
+          SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+         FROM input i
+        WHERE t.id = i.id AND t.lease_owner = $1 AND t.status = 'running'
+        RETURNING t.id, t.attempts, t.task_type, i.duration_ms
+     ), a AS (
+       UPDATE fulfillment_attempts a
+          SET outcome = 'succeeded', finished_at = now(), duration_ms = t.duration_ms
+         FROM t
+        WHERE a.task_id = t.id AND a.attempt = t.attempts AND a.outcome = 'running'
+     ), c AS (
+       INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
+       SELECT date_trunc('minute', now()), task_type, 'succeeded', count(*), sum(duration_ms) FROM t GROUP BY task_type
+       ON CONFLICT (bucket, task_type, outcome)
+       DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
+     )
+     SELECT id FROM t`,
+    [workerId, done.map((d) => d.id.toString()), done.map((d) => Math.max(0, Math.round(d.durationMs)))],
+  );
+  return rows.map((r) => BigInt(r.id));
+}
+
+export interface FailureRecord {
+  id: bigint;
+  durationMs: number;
+  /** true: dead-letter now; false: schedule a retry after backoffMs. */
+  deadLetter: boolean;
+  backoffMs: number;
+  errorClass: string;
+  message: string;
+  stack: string | null;
+  fingerprint: string;
+}
+
+/** Records a failed attempt: retry_scheduled (run_at = now + backoff) or dead_lettered. False if the lease was lost. */
+export async function fail(client: Queryable, workerId: string, f: FailureRecord): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `WITH t AS (
+       UPDATE fulfillment_tasks
+          SET status = CASE WHEN $3 THEN 'dead_lettered'::task_status ELSE 'retry_scheduled'::task_status END,
+              run_at = CASE WHEN $3 THEN run_at ELSE now() + make_interval(secs => $4::double precision / 1000) END,
+              dead_lettered_at = CASE WHEN $3 THEN now() ELSE NULL END,
+              finished_at = CASE WHEN $3 THEN now() ELSE NULL END,
+              last_error_class = $5, last_error = $6, error_fingerprint = $8,
+              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = $2 AND lease_owner = $1 AND status = 'running'
+        RETURNING id, attempts, task_type
+     ), a AS (
+       UPDATE fulfillment_attempts a
+          SET outcome = CASE WHEN $3 THEN 'dead_lettered'::attempt_outcome ELSE 'failed'::attempt_outcome END,
+              finished_at = now(), duration_ms = $9, error_class = $5, error_message = $6, error_stack = $7,
+              backoff_ms = CASE WHEN $3 THEN NULL ELSE $4::int END
+         FROM t
+        WHERE a.task_id = t.id AND a.attempt = t.attempts AND a.outcome = 'running'
+     ), c AS (
+       INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
+       SELECT date_trunc('minute', now()), task_type, CASE WHEN $3 THEN 'dead_lettered' ELSE 'retried' END, 1, $9 FROM t
+       ON CONFLICT (bucket, task_type, outcome)
+       DO UPDATE SET count = fulfillment_counters.count + 1, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
+     )
+     SELECT id FROM t`,
+    [
+      workerId,
+      f.id.toString(),
+      f.deadLetter,
+      Math.round(f.backoffMs),
+      f.errorClass.slice(0, 200),
+      f.message.slice(0, 4000),
+      f.stack?.slice(0, 8000) ?? null,
+      f.fingerprint,
+      Math.max(0, Math.round(f.durationMs)),
+    ],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Extends the leases this worker still holds; returns how many it renewed. */
+export async function renewLeases(client: Queryable, workerId: string, ids: bigint[], leaseMs: number): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rowCount } = await client.query(
+    `UPDATE fulfillment_tasks SET lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+      WHERE id = ANY($2::bigint[]) AND lease_owner = $1 AND status = 'running'`,
+    [workerId, ids.map(String), leaseMs],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,46 @@
+import "server-only";
+// The worker's environment contract (seed: FULFILLMENT_WORKER_ENABLED, _POLL_INTERVAL_SECONDS,
+// _BATCH_SIZE) plus our additions. Parsed on demand so tests can change process.env.
+import { z } from "zod";
+import { envFor, envHelpers } from "@/lib/platform/env";
+
+const { bool, int } = envHelpers;
+const rate = z.coerce.number().min(0).max(1);
+
+const schema = z.object({
+  FULFILLMENT_WORKER_ENABLED: bool(false),
+  FULFILLMENT_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  FULFILLMENT_BATCH_SIZE: int(25),
+  FULFILLMENT_MAX_ATTEMPTS: int(5),
+  FULFILLMENT_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  FULFILLMENT_CONCURRENCY: int(10),
+  FULFILLMENT_BACKOFF_BASE_MS: int(1_000),
+  FULFILLMENT_BACKOFF_CAP_MS: int(300_000),
+  FULFILLMENT_PROVIDER_URL: z.string().url().optional(),
+  FULFILLMENT_PROVIDER_TIMEOUT_MS: int(5_000),
+  FULFILLMENT_SIMULATED_FAILURE_RATE: rate.default(0.08),
+  FULFILLMENT_SIMULATED_NONRETRYABLE_RATE: rate.default(0.02),
+  FULFILLMENT_SIMULATED_LATENCY_MS: int(40, 0),
+  OPSDECK_DEMO: bool(false),
+  OPSDECK_SIMULATOR: bool(false),
+  OPSDECK_SIMULATOR_RATE_PER_SECOND: z.coerce.number().positive().default(3),
+});
+
+export type FulfillmentSettings = z.infer<typeof schema>;
+
+export function fulfillmentSettings(): FulfillmentSettings {
+  return envFor("fulfillment", schema);
+}
+
+/** The worker options the environment asks for, in the units createWorker() takes. */
+export function workerOptionsFromEnv(s: FulfillmentSettings = fulfillmentSettings()) {
+  return {
+    batchSize: s.FULFILLMENT_BATCH_SIZE,
+    pollIntervalMs: Math.round(s.FULFILLMENT_POLL_INTERVAL_SECONDS * 1000),
+    concurrency: s.FULFILLMENT_CONCURRENCY,
+    leaseMs: Math.round(s.FULFILLMENT_LEASE_SECONDS * 1000),
+    maxAttempts: s.FULFILLMENT_MAX_ATTEMPTS,
+    backoffBaseMs: s.FULFILLMENT_BACKOFF_BASE_MS,
+    backoffCapMs: s.FULFILLMENT_BACKOFF_CAP_MS,
+  };
+}

@@ -1,0 +1,25 @@
+// Shared by the fulfillment test files: a pool on the test database and small polling helpers.
+import pg from "pg";
+
+export function testPool(url = process.env.DATABASE_URL!): pg.Pool {
+  const p = new pg.Pool({ connectionString: url, max: 12 });
+  p.on("error", () => {});
+  return p;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function statuses(p: pg.Pool, ids: bigint[]): Promise<Record<string, number>> {
+  const { rows } = await p.query<{ status: string; n: string }>(`SELECT status::text, count(*)::text AS n FROM fulfillment_tasks WHERE id = ANY($1::bigint[]) GROUP BY status`, [
+    ids.map(String),
+  ]);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

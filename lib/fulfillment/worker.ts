@@ -1,0 +1,320 @@
+import "server-only";
+// The fulfillment worker: claim a batch (FOR UPDATE SKIP LOCKED), run handlers with bounded
+// concurrency, record every outcome, renew leases by heartbeat. Wakes on NOTIFY so the poll
+// interval only bounds the worst case. Loop failures (database down) are counted, backed off and
+// recovered from; stop() stops claiming and finishes what was claimed.
+import os from "node:os";
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { logger } from "@/lib/platform/logger";
+import { backoffMs, errorClass, errorFingerprint, isNonRetryable, NonRetryableError } from "./errors";
+import { claim, complete, fail, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
+import { loopErrorsTotal, taskDuration, tasksProcessed } from "./metrics";
+
+export type TaskHandler = (task: ClaimedTask) => Promise<void>;
+export type HandlerRegistry = Record<string, TaskHandler>;
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  workerId?: string;
+  batchSize: number;
+  pollIntervalMs: number;
+  concurrency: number;
+  leaseMs: number;
+  /** Upper bound on attempts; a task's own max_attempts (set at enqueue) applies when lower. */
+  maxAttempts: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  handlers?: HandlerRegistry;
+  /** Injected in tests to pin the jitter. */
+  random?: () => number;
+  /** Extra settings shown on the worker row (e.g. where it runs). */
+  settings?: Record<string, unknown>;
+}
+
+export interface WorkerStatus {
+  id: string;
+  state: "idle" | "running" | "draining" | "stopped";
+  processed: number;
+  succeeded: number;
+  retried: number;
+  deadLettered: number;
+  lostLeases: number;
+  loopErrors: number;
+  lastLoopMs: number | null;
+  listening: boolean;
+}
+
+export interface FulfillmentWorker {
+  id: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): WorkerStatus;
+}
+
+const MAX_LOOP_BACKOFF_MS = 5_000;
+const LOOP_SAMPLES = 200;
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+export function defaultWorkerId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+}
+
+export function createWorker(opts: WorkerOptions): FulfillmentWorker {
+  const id = opts.workerId ?? defaultWorkerId();
+  const handlers = opts.handlers ?? {};
+  const baseMs = opts.backoffBaseMs ?? 1_000;
+  const capMs = opts.backoffCapMs ?? 300_000;
+  const heartbeatMs = Math.max(50, Math.floor(opts.leaseMs / 3));
+  const log = logger.child({ component: "fulfillment-worker", workerId: id });
+
+  const status: WorkerStatus = {
+    id, state: "idle", processed: 0, succeeded: 0, retried: 0, deadLettered: 0, lostLeases: 0, loopErrors: 0, lastLoopMs: null, listening: false,
+  };
+  let stopping = false;
+  let loopDone: Promise<void> | null = null;
+  let heartbeatTimer: NodeJS.Timeout | null = null;
+  let heartbeatRunning: Promise<void> | null = null;
+  let listener: pg.PoolClient | null = null;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  let unpersistedLoopErrors = 0;
+  let lastLoopAt: Date | null = null;
+  const loopSamples: number[] = [];
+  // Tasks claimed and not yet recorded: their leases are renewed by the heartbeat.
+  const held = new Set<bigint>();
+  // Successes whose completion write failed (database blip): flushed before the next claim.
+  let unflushed: { id: bigint; durationMs: number; taskType: string }[] = [];
+
+  // --- waking: NOTIFY, the poll timer or stop() end an idle wait --------------------------------
+  let wakeWaiter: (() => void) | null = null;
+  let wokenEarly = false;
+  const wake = () => {
+    if (wakeWaiter) wakeWaiter();
+    else wokenEarly = true;
+  };
+  const idle = (ms: number, interruptible = true) =>
+    new Promise<void>((resolve) => {
+      if (stopping || (interruptible && wokenEarly)) {
+        wokenEarly = false;
+        return resolve();
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeWaiter = null;
+        wokenEarly = false;
+        resolve();
+      }
+      // During a loop-error back-off only stop() may interrupt, not a flood of notifications.
+      wakeWaiter = interruptible ? done : () => (stopping ? done() : undefined);
+    });
+
+  async function listen(): Promise<void> {
+    reconnectTimer = null;
+    if (stopping) return;
+    let client: pg.PoolClient | null = null;
+    try {
+      client = await opts.pool.connect();
+      const c = client;
+      const drop = (err?: Error) => {
+        if (listener !== c) return;
+        listener = null;
+        status.listening = false;
+        c.release(err ?? new Error("listener connection ended"));
+        if (!stopping) {
+          log.warn({ err }, "fulfillment LISTEN connection lost; reconnecting (polling meanwhile)");
+          reconnectTimer = setTimeout(() => void listen(), 1_000);
+        }
+      };
+      c.on("notification", wake);
+      c.on("error", drop);
+      c.on("end", () => drop());
+      listener = c;
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      status.listening = true;
+      wake(); // work may have arrived while we were not listening
+    } catch (err) {
+      if (client && listener === client) {
+        listener = null;
+        client.release(err as Error);
+      }
+      status.listening = false;
+      if (!stopping) reconnectTimer = setTimeout(() => void listen(), 1_000);
+    }
+  }
+
+  // --- one task ------------------------------------------------------------------------------
+  async function runOne(task: ClaimedTask, successes: { id: bigint; durationMs: number; taskType: string }[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const handler = handlers[task.taskType];
+      if (!handler) throw new NonRetryableError(`No handler is registered for task type "${task.taskType}".`);
+      await handler(task);
+      const durationMs = performance.now() - started;
+      taskDuration.observe({ task_type: task.taskType }, durationMs / 1000);
+      successes.push({ id: task.id, durationMs, taskType: task.taskType });
+    } catch (err) {
+      const durationMs = performance.now() - started;
+      taskDuration.observe({ task_type: task.taskType }, durationMs / 1000);
+      const deadLetter = isNonRetryable(err) || task.attempt >= Math.min(task.maxAttempts, opts.maxAttempts);
+      const delay = deadLetter ? 0 : backoffMs(task.attempt, baseMs, capMs, opts.random);
+      const e = err instanceof Error ? err : new Error(String(err));
+      const recorded = await fail(opts.pool, id, {
+        id: task.id,
+        durationMs,
+        deadLetter,
+        backoffMs: delay,
+        errorClass: errorClass(err),
+        message: e.message || "(no message)",
+        stack: e.stack ?? null,
+        fingerprint: errorFingerprint(err),
+      });
+      held.delete(task.id);
+      if (!recorded) {
+        status.lostLeases++;
+        log.warn({ taskId: String(task.id) }, "lease lost before the failure was recorded; another worker owns the task now");
+        return;
+      }
+      status.processed++;
+      const outcome = deadLetter ? "dead_lettered" : "retried";
+      if (deadLetter) status.deadLettered++;
+      else status.retried++;
+      tasksProcessed.inc({ task_type: task.taskType, outcome });
+      log.info({ taskId: String(task.id), taskType: task.taskType, attempt: task.attempt, outcome, backoffMs: delay, error: e.message }, "fulfillment task failed");
+    }
+  }
+
+  async function flush(): Promise<void> {
+    if (unflushed.length === 0) return;
+    const batch = unflushed;
+    const done = new Set(await complete(opts.pool, id, batch));
+    unflushed = [];
+    for (const s of batch) {
+      held.delete(s.id);
+      if (done.has(s.id)) {
+        status.processed++;
+        status.succeeded++;
+        tasksProcessed.inc({ task_type: s.taskType, outcome: "succeeded" });
+      } else {
+        status.lostLeases++;
+      }
+    }
+    if (done.size < batch.length) log.warn({ lost: batch.length - done.size }, "some completions were refused: their leases had expired and other workers own them");
+  }
+
+  async function runBatch(tasks: ClaimedTask[]): Promise<void> {
+    for (const t of tasks) held.add(t.id);
+    let next = 0;
+    const lane = async () => {
+      while (next < tasks.length) await runOne(tasks[next++], unflushed);
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(opts.concurrency, tasks.length) }, lane));
+    const failed = lanes.find((l) => l.status === "rejected");
+    if (failed) {
+      // A failure could not be recorded (database blip): stop renewing those leases so the tasks
+      // are re-claimed after expiry instead of staying "running" forever.
+      const pendingSuccess = new Set(unflushed.map((u) => u.id));
+      for (const t of tasks) if (!pendingSuccess.has(t.id)) held.delete(t.id);
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    await flush();
+  }
+
+  // --- the loop ------------------------------------------------------------------------------
+  async function loop(): Promise<void> {
+    let streak = 0;
+    while (!stopping) {
+      const t0 = performance.now();
+      try {
+        await flush();
+        const tasks = await claim(opts.pool, id, opts.batchSize, opts.leaseMs);
+        if (tasks.length > 0) await runBatch(tasks);
+        const ms = performance.now() - t0;
+        status.lastLoopMs = Math.round(ms * 100) / 100;
+        lastLoopAt = new Date();
+        loopSamples.push(ms);
+        if (loopSamples.length > LOOP_SAMPLES) loopSamples.shift();
+        if (streak > 0) log.info({ afterErrors: streak }, "fulfillment worker loop recovered");
+        streak = 0;
+        // A full batch means more is probably waiting: go again without sleeping.
+        if (tasks.length < opts.batchSize) await idle(opts.pollIntervalMs);
+      } catch (err) {
+        streak++;
+        status.loopErrors++;
+        unpersistedLoopErrors++;
+        loopErrorsTotal.inc();
+        const wait = Math.min(MAX_LOOP_BACKOFF_MS, opts.pollIntervalMs, 100 * 2 ** Math.min(streak, 10));
+        log.error({ err, streak, retryInMs: wait }, "fulfillment worker loop failed (database unreachable?); backing off");
+        await idle(wait, false);
+      }
+    }
+  }
+
+  // --- heartbeat: renew leases, upsert the worker row (with loop errors counted while down) ------
+  async function heartbeat(state: "running" | "draining" | "stopped"): Promise<void> {
+    const ids = [...held];
+    if (ids.length) await renewLeases(opts.pool, id, ids, opts.leaseMs);
+    const sorted = [...loopSamples].sort((a, b) => a - b);
+    const delta = unpersistedLoopErrors;
+    const settings = {
+      batchSize: opts.batchSize, pollIntervalMs: opts.pollIntervalMs, concurrency: opts.concurrency, leaseMs: opts.leaseMs,
+      maxAttempts: opts.maxAttempts, backoffBaseMs: baseMs, backoffCapMs: capMs, ...opts.settings,
+      timing: { loopP50Ms: percentile(sorted, 0.5), loopP95Ms: percentile(sorted, 0.95) },
+    };
+    await opts.pool.query(
+      `INSERT INTO fulfillment_workers (id, hostname, pid, state, settings, loop_errors, last_loop_at, last_loop_ms, heartbeat_at, stopped_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), CASE WHEN $4 = 'stopped' THEN now() END)
+       ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), state = EXCLUDED.state, settings = EXCLUDED.settings,
+         loop_errors = fulfillment_workers.loop_errors + EXCLUDED.loop_errors,
+         last_loop_at = coalesce(EXCLUDED.last_loop_at, fulfillment_workers.last_loop_at),
+         last_loop_ms = coalesce(EXCLUDED.last_loop_ms, fulfillment_workers.last_loop_ms),
+         stopped_at = EXCLUDED.stopped_at`,
+      [id, os.hostname(), process.pid, state, JSON.stringify(settings), delta, lastLoopAt, status.lastLoopMs === null ? null : Math.round(status.lastLoopMs)],
+    );
+    unpersistedLoopErrors -= delta;
+  }
+
+  function beat(): void {
+    if (heartbeatRunning) return;
+    heartbeatRunning = heartbeat(stopping ? "draining" : "running")
+      .catch((err) => log.warn({ err }, "fulfillment heartbeat failed; leases will lapse if the database stays unreachable"))
+      .finally(() => (heartbeatRunning = null));
+  }
+
+  return {
+    id,
+    status: () => ({ ...status }),
+    async start() {
+      if (loopDone) return;
+      status.state = "running";
+      await heartbeat("running").catch((err) => log.warn({ err }, "could not register the worker row yet; will retry on the next heartbeat"));
+      heartbeatTimer = setInterval(beat, heartbeatMs);
+      await listen();
+      loopDone = loop();
+    },
+    async stop() {
+      if (stopping) return loopDone ?? undefined;
+      stopping = true;
+      status.state = "draining";
+      beat();
+      wake();
+      await loopDone;
+      if (heartbeatTimer) clearInterval(heartbeatTimer);
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      await heartbeatRunning;
+      if (listener) {
+        const c = listener;
+        listener = null;
+        status.listening = false;
+        await c.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
+        c.release();
+      }
+      status.state = "stopped";
+      await heartbeat("stopped").catch((err) => log.warn({ err }, "could not mark the worker row stopped"));
+    },
+  };
+}
