@@ -1,0 +1,142 @@
+"use client";
+// "Retry/discard all matching": dry run (count + sample) → reason → confirm → server-side chunked run
+// with live progress (polls the operation) and a cancel button.
+import { useState } from "react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "@/components/api-client";
+import { Badge, buttonClass, ErrorNote, inputClass } from "@/components/ui";
+import { describeFilter } from "@/lib/fulfillment/dead-letters/filter";
+
+interface SampleRow {
+  id: string;
+  taskType: string;
+  lastErrorClass: string | null;
+  lastError: string | null;
+}
+interface DryRun {
+  count: number;
+  sample: SampleRow[];
+}
+interface Operation {
+  id: string;
+  status: string;
+  total: number;
+  processed: number;
+  changed: number;
+}
+
+export function BulkAction({ action, filter, label }: { action: "retry" | "discard"; filter: Record<string, string>; label: string }) {
+  const router = useRouter();
+  const [dry, setDry] = useState<DryRun | null>(null);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [opId, setOpId] = useState<string | null>(null);
+
+  const op = useQuery({
+    queryKey: ["bulk-operation", opId],
+    enabled: !!opId,
+    queryFn: async () => {
+      const r = await api<{ operation: Operation }>(`/api/v1/fulfillment/bulk-operations/${opId}`);
+      if (r.operation.status !== "running") router.refresh();
+      return r.operation;
+    },
+    refetchInterval: (q) => (q.state.data && q.state.data.status !== "running" ? false : 1000),
+  });
+
+  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const startDryRun = () => run(async () => setDry(await api<DryRun>("/api/v1/fulfillment/bulk-operations/dry-run", { method: "POST", json: { action, filter } })));
+  const confirm = () =>
+    run(async () => {
+      const r = await api<{ operation: Operation }>("/api/v1/fulfillment/bulk-operations", { method: "POST", json: { action, filter, reason } });
+      setOpId(r.operation.id);
+      setDry(null);
+    });
+  const cancel = () => run(() => api(`/api/v1/fulfillment/bulk-operations/${opId}/cancel`, { method: "POST", json: {} }).then(() => op.refetch()));
+
+  const o = op.data;
+  return (
+    <div className="space-y-2" data-testid={`bulk-${action}`}>
+      {!dry && !opId ? (
+        <button type="button" className={action === "retry" ? buttonClass.primary : buttonClass.danger} disabled={busy} onClick={startDryRun}>
+          {label}
+        </button>
+      ) : null}
+      {dry ? (
+        <div className="rounded-md border border-slate-300 p-3 text-sm dark:border-slate-700" role="dialog" aria-label={`${label}: dry run`}>
+          <p>
+            Dry run: <strong data-testid="dry-run-count">{dry.count.toLocaleString()}</strong> dead-lettered task(s) match {describeFilter(filter)}. The matching ids
+            are frozen when you confirm; tasks dead-lettered later are not touched.
+          </p>
+          {dry.sample.length ? (
+            <ul className="my-2 list-disc pl-5 text-xs text-slate-600 dark:text-slate-400">
+              {dry.sample.map((s) => (
+                <li key={s.id}>
+                  #{s.id} {s.taskType} — {s.lastErrorClass}: {s.lastError}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <label className="mt-2 block">
+            <span className="text-xs font-medium">Reason (required, kept in the audit log)</span>
+            <input className={`${inputClass} mt-1 w-full`} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. carrier outage resolved" />
+          </label>
+          <div className="mt-2 flex gap-2">
+            <button type="button" className={action === "retry" ? buttonClass.primary : buttonClass.danger} disabled={busy || dry.count === 0 || reason.trim().length < 3} onClick={confirm}>
+              Confirm {action} of {dry.count.toLocaleString()}
+            </button>
+            <button type="button" className={buttonClass.secondary} onClick={() => setDry(null)}>
+              Back
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {opId ? (
+        <div className="rounded-md border border-slate-300 p-3 text-sm dark:border-slate-700" data-testid="bulk-progress">
+          {o ? (
+            <>
+              <div className="flex items-center gap-2">
+                <Badge tone={o.status === "succeeded" ? "good" : o.status === "running" ? "info" : "warn"}>{o.status}</Badge>
+                <span>
+                  {o.processed.toLocaleString()} / {o.total.toLocaleString()} processed, {o.changed.toLocaleString()} {action === "retry" ? "requeued" : "discarded"}
+                  {o.processed > o.changed ? ` (${(o.processed - o.changed).toLocaleString()} skipped: no longer dead-lettered)` : ""}
+                </span>
+              </div>
+              <progress className="mt-2 w-full" max={o.total} value={o.processed} />
+              <div className="mt-2 flex gap-2">
+                {o.status === "running" ? (
+                  <button type="button" className={buttonClass.secondary} disabled={busy} onClick={cancel}>
+                    Cancel operation
+                  </button>
+                ) : (
+                  <button type="button" className={buttonClass.secondary} onClick={() => setOpId(null)}>
+                    Done
+                  </button>
+                )}
+                <Link className="text-xs text-slate-500 underline" href={`/audit?action=fulfillment.dead_letter`}>
+                  Audit trail
+                </Link>
+              </div>
+            </>
+          ) : (
+            "Starting…"
+          )}
+        </div>
+      ) : null}
+      {error ? <ErrorNote>{error}</ErrorNote> : null}
+    </div>
+  );
+}
