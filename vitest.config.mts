@@ -18,5 +18,7 @@ export default defineConfig({
     // Test files share one database; each file owns the rows it creates (unique names / ids).
     fileParallelism: false,
     pool: "forks",
+    // next-auth's ESM imports "next/server" without an extension; let Vite resolve it.
+    server: { deps: { inline: ["next-auth", "@auth/core"] } },
   },
 });
