@@ -5,9 +5,11 @@ import { registerUsers } from "./commands/users";
 import { registerApiKeys } from "./commands/apikeys";
 import { registerDb } from "./commands/db";
 import { registerWorker } from "./commands/worker";
+import { registerExport } from "./commands/export";
+import { registerCheck } from "./commands/check";
 
 const program = new Command("opsdeck").description("Opsdeck operations console").showHelpAfterError();
-for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker]) register(program);
+for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker, registerExport, registerCheck]) register(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`opsdeck: ${err.message}\n`);
