@@ -94,7 +94,9 @@ export async function planNotifications(now: Date): Promise<number> {
   if (receivers.length === 0) return 0;
   const firingAll = await db().alertInstance.findMany({ where: { state: "firing" }, orderBy: { firedAt: "asc" } });
   const muting = await mutingFor(firingAll, now);
+  // External alerts came from an Alertmanager that already notifies for them.
   const notifiable = firingAll.filter((i) => {
+    if (i.source === "external") return false;
     const m = muting.get(i.id)!;
     return m.silencedBy.length === 0 && !m.inhibitedBy;
   });
