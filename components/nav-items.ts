@@ -10,6 +10,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Overview", permission: "read" },
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
+  { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },
   { href: "/admin", label: "Admin", permission: "admin" },
 ];

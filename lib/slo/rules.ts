@@ -7,6 +7,8 @@ import type { AlertRule, Signal, SignalContext } from "@/lib/alerting/types";
 import { BURN_ALERT_WINDOWS, alertFactor, burnRate, burnRateExceeds, windowLabel, type BurnAlertWindow } from "./math";
 import { loadSlos, type SloDefinition } from "./definitions";
 import { cachedStatus, windowCounts } from "./status";
+// Registers the SLO gauges in every process that evaluates rules (the server, via lib/domains.ts).
+import "./metrics";
 
 export function burnSignalName(slo: SloDefinition): string {
   return `slo_${slo.name.replace(/-/g, "_")}_burn_rate`;
