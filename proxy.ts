@@ -23,8 +23,12 @@ export function proxy(request: NextRequest) {
   // Lets server components that redirect to sign-in send the visitor back here afterwards.
   headers.set("x-pathname", request.nextUrl.pathname + request.nextUrl.search);
   headers.set("Content-Security-Policy", csp);
+  const incoming = request.headers.get("x-request-id");
+  const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+  headers.set("x-request-id", requestId);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("x-request-id", requestId);
   return response;
 }
 
