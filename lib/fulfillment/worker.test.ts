@@ -4,9 +4,10 @@ import type pg from "pg";
 import { backoffMs, errorFingerprint, NonRetryableError, normaliseMessage } from "./errors";
 import { claim, complete, enqueue } from "./queue";
 import { createWorker, type FulfillmentWorker, type HandlerRegistry } from "./worker";
-import { statuses, testPool, waitFor } from "./test-helpers";
+import { parkQueuedTasks, statuses, testPool, waitFor } from "./test-helpers";
 
 let p: pg.Pool;
+let unpark: () => Promise<void>;
 const started: FulfillmentWorker[] = [];
 const base = { batchSize: 50, pollIntervalMs: 2_000, concurrency: 8, leaseMs: 3_000, maxAttempts: 5, backoffBaseMs: 20, backoffCapMs: 200 };
 
@@ -16,11 +17,13 @@ function worker(over: Partial<Parameters<typeof createWorker>[0]> & { handlers: 
   return w;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   p = testPool();
+  unpark = await parkQueuedTasks(p);
 });
 afterAll(async () => {
   await Promise.all(started.map((w) => w.stop()));
+  await unpark();
   await p.end();
 });
 

@@ -76,6 +76,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     id, state: "idle", processed: 0, succeeded: 0, retried: 0, deadLettered: 0, lostLeases: 0, loopErrors: 0, lastLoopMs: null, listening: false,
   };
   let stopping = false;
+  let stopped: Promise<void> | null = null;
   let loopDone: Promise<void> | null = null;
   let heartbeatTimer: NodeJS.Timeout | null = null;
   let heartbeatRunning: Promise<void> | null = null;
@@ -296,25 +297,30 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
       await listen();
       loopDone = loop();
     },
-    async stop() {
-      if (stopping) return loopDone ?? undefined;
-      stopping = true;
-      status.state = "draining";
-      beat();
-      wake();
-      await loopDone;
-      if (heartbeatTimer) clearInterval(heartbeatTimer);
-      if (reconnectTimer) clearTimeout(reconnectTimer);
-      await heartbeatRunning;
-      if (listener) {
-        const c = listener;
-        listener = null;
-        status.listening = false;
-        await c.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
-        c.release();
-      }
-      status.state = "stopped";
-      await heartbeat("stopped").catch((err) => log.warn({ err }, "could not mark the worker row stopped"));
+    stop() {
+      // Every caller (signal handlers, exit hooks, tests) waits for the same complete shutdown.
+      stopped ??= shutdown();
+      return stopped;
     },
   };
+
+  async function shutdown(): Promise<void> {
+    stopping = true;
+    status.state = "draining";
+    beat();
+    wake();
+    await loopDone;
+    if (heartbeatTimer) clearInterval(heartbeatTimer);
+    if (reconnectTimer) clearTimeout(reconnectTimer);
+    await heartbeatRunning;
+    if (listener) {
+      const c = listener;
+      listener = null;
+      status.listening = false;
+      await c.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
+      c.release();
+    }
+    status.state = "stopped";
+    await heartbeat("stopped").catch((err) => log.warn({ err }, "could not mark the worker row stopped"));
+  }
 }
