@@ -11,6 +11,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Overview", permission: "read" },
   { href: "/alerts", label: "Alerts", permission: "read" },
   { href: "/runbooks", label: "Runbooks", permission: "read" },
+  { href: "/fulfillment", label: "Fulfillment", permission: "read" },
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
   { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },

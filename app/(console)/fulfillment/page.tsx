@@ -1,0 +1,53 @@
+import { Suspense } from "react";
+import Link from "next/link";
+import { ErrorNote, PageHeader, Skeleton } from "@/components/ui";
+import { requirePage } from "@/lib/platform/auth/identity";
+import { PANEL_WINDOWS, panelSnapshot, type PanelWindow } from "@/lib/fulfillment/stats";
+import { LivePanel, type PanelData } from "@/components/fulfillment/live-panel";
+
+export const metadata = { title: "Fulfillment" };
+export const dynamic = "force-dynamic";
+
+const WINDOWS = Object.keys(PANEL_WINDOWS) as PanelWindow[];
+
+async function Panel({ window }: { window: PanelWindow }) {
+  let initial: PanelData;
+  try {
+    // JSON round-trip: the client component gets exactly what the polling endpoint returns.
+    initial = JSON.parse(JSON.stringify(await panelSnapshot(window))) as PanelData;
+  } catch (err) {
+    return <ErrorNote>Could not read fulfillment figures from the database ({(err as Error).message}). Check /api/readyz.</ErrorNote>;
+  }
+  return <LivePanel window={window} initial={initial} />;
+}
+
+export default async function FulfillmentPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage("read", "/fulfillment");
+  const raw = (await searchParams).window;
+  const window: PanelWindow = typeof raw === "string" && (WINDOWS as string[]).includes(raw) ? (raw as PanelWindow) : "1h";
+  return (
+    <>
+      <PageHeader
+        title="Fulfillment"
+        description="Queue, throughput and workers, live (refreshes every 5 s). Figures come from the database, across every worker."
+        actions={
+          <nav aria-label="Chart window" className="flex gap-1 rounded-md border border-slate-200 p-0.5 dark:border-slate-700">
+            {WINDOWS.map((w) => (
+              <Link
+                key={w}
+                href={`/fulfillment?window=${w}`}
+                aria-current={w === window ? "page" : undefined}
+                className={`rounded px-2.5 py-1 text-sm ${w === window ? "bg-sky-700 text-white" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
+              >
+                {w}
+              </Link>
+            ))}
+          </nav>
+        }
+      />
+      <Suspense key={window} fallback={<Skeleton className="h-96" />}>
+        <Panel window={window} />
+      </Suspense>
+    </>
+  );
+}
