@@ -7,9 +7,10 @@ import { registerDb } from "./commands/db";
 import { registerWorker } from "./commands/worker";
 import { registerExport } from "./commands/export";
 import { registerCheck } from "./commands/check";
+import { registerSmoke } from "./commands/smoke";
 
 const program = new Command("opsdeck").description("Opsdeck operations console").showHelpAfterError();
-for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker, registerExport, registerCheck]) register(program);
+for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker, registerExport, registerCheck, registerSmoke]) register(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`opsdeck: ${err.message}\n`);
