@@ -67,6 +67,20 @@ describe("dead-letter list", () => {
     await expect(listDeadLetters({}, { cursor: "garbage" })).rejects.toMatchObject({ code: "bad_request" });
   });
 
+  it("text search finds matches both within the newest-rows window and behind it (trigram fallback), paging correctly", async () => {
+    const old = await insertDead(3, { error: `ancient ledger drift ${run}`, at: new Date("2020-01-01T00:00:00Z") });
+    await insertDead(5200, { error: `recent noise ${run}`, at: new Date(Date.now() + 86_400_000), stepMs: 1 });
+    const rare = await listDeadLetters({ q: `ledger drift ${run}` }, { limit: 2 });
+    expect(rare.items.map((r) => r.id)).toEqual(old.slice(0, 2));
+    const rest = await listDeadLetters({ q: `ledger drift ${run}` }, { limit: 2, cursor: rare.nextCursor! });
+    expect(rest.items.map((r) => r.id)).toEqual(old.slice(2));
+    expect(rest.nextCursor).toBeNull();
+    const common = await listDeadLetters({ q: `recent noise ${run}` }, { limit: 50 });
+    expect(common.items).toHaveLength(50);
+    expect(common.nextCursor).not.toBeNull();
+    await pool().query(`DELETE FROM fulfillment_tasks WHERE last_error LIKE $1`, [`recent noise ${run}%`]);
+  });
+
   it("groups dead tasks by fingerprint with count, first/last seen, types and a sample", async () => {
     await insertDead(4, { fp: `g1-${run}`, type: "noop" });
     await insertDead(2, { fp: `g1-${run}`, type: "reserve_inventory" });

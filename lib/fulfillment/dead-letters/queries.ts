@@ -23,8 +23,14 @@ export function filterWhere(f: DeadLetterFilter, params: unknown[]): string {
   if (f.from) conds.push(`t.dead_lettered_at >= ${p(f.from)}`);
   if (f.to) conds.push(`t.dead_lettered_at < ${p(f.to)}`);
   if (f.group) conds.push(`t.error_fingerprint = ${p(f.group)}`);
-  if (f.q) conds.push(`${SEARCH_EXPR} ILIKE ${p(`%${escapeLike(f.q)}%`)}`);
+  if (f.q) conds.push(searchCondition(f.q, params));
   return conds.join(" AND ");
+}
+
+/** Case-insensitive substring match over error class + message (the trigram index's expression). */
+function searchCondition(q: string, params: unknown[]): string {
+  params.push(`%${escapeLike(q)}%`);
+  return `${SEARCH_EXPR} ILIKE $${params.length}`;
 }
 
 export interface DeadLetterRow {
@@ -61,21 +67,38 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: date, id };
 }
 
+/**
+ * Rows scanned newest-first before a text search falls back to the trigram index. A common term
+ * ("timeout") fills a page within the newest rows, which the keyset index returns in order; a rare
+ * term ("REQ-123") is found by the trigram index, whose few matches are then sorted. Trying the first
+ * bounds a common term's cost (the trigram index would return every match to sort them), and the
+ * window bounds the rare term's cost of trying it.
+ */
+const TEXT_SEARCH_WINDOW = 5000;
+
 export async function listDeadLetters(f: DeadLetterFilter, opts: { cursor?: string; limit?: number } = {}) {
   const limit = opts.limit ?? 50;
-  const params: unknown[] = [];
-  let where = filterWhere(f, params);
-  if (opts.cursor) {
-    const c = decodeCursor(opts.cursor);
-    params.push(c.at, c.id);
-    where += ` AND (t.dead_lettered_at, t.id) < ($${params.length - 1}, $${params.length}::bigint)`;
-  }
-  params.push(limit + 1);
-  const { rows } = await pool().query(
-    `SELECT ${ROW_COLUMNS} FROM fulfillment_tasks t WHERE ${where}
-      ORDER BY t.dead_lettered_at DESC, t.id DESC LIMIT $${params.length}`,
-    params,
-  );
+  const run = async (textStrategy: "window" | "index") => {
+    const params: unknown[] = [];
+    let where = filterWhere(textStrategy === "window" ? { ...f, q: undefined } : f, params);
+    if (opts.cursor) {
+      const c = decodeCursor(opts.cursor);
+      params.push(c.at, c.id);
+      where += ` AND (t.dead_lettered_at, t.id) < ($${params.length - 1}, $${params.length}::bigint)`;
+    }
+    const ordered = `ORDER BY t.dead_lettered_at DESC, t.id DESC`;
+    let sql = `SELECT ${ROW_COLUMNS} FROM fulfillment_tasks t WHERE ${where} ${ordered} LIMIT ${limit + 1}`;
+    if (textStrategy === "window") {
+      sql = `SELECT ${ROW_COLUMNS} FROM (
+               SELECT t.id, t.task_type, t.attempts, t.max_attempts, t.last_error_class, t.last_error, t.error_fingerprint, t.dead_lettered_at, t.order_item_id
+                 FROM fulfillment_tasks t WHERE ${where} ${ordered} LIMIT ${TEXT_SEARCH_WINDOW}
+             ) t WHERE ${searchCondition(f.q!, params)} ${ordered} LIMIT ${limit + 1}`;
+    }
+    return (await pool().query(sql, params)).rows;
+  };
+  let rows = f.q ? await run("window") : await run("index");
+  // Too few matches among the newest rows: let the trigram index find them all.
+  if (f.q && rows.length <= limit) rows = await run("index");
   const items = rows.slice(0, limit).map(toRow);
   const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]) : null;
   return { items, nextCursor };
@@ -102,18 +125,33 @@ export interface ErrorGroup {
   sampleMessage: string | null;
 }
 
-/** Dead tasks grouped by fingerprint (class + normalised message + top frame), largest first. */
+/**
+ * Dead tasks grouped by fingerprint (class + normalised message + top frame), largest first.
+ * Aggregates per (fingerprint, task type) first — an index-only scan of
+ * fulfillment_tasks_dead_groups_idx with no sort — then rolls up; the sample is the group's newest
+ * row, found by one index probe.
+ */
 export async function errorGroups(f: DeadLetterFilter, limit = 50): Promise<ErrorGroup[]> {
   const params: unknown[] = [];
   const where = filterWhere({ ...f, group: undefined }, params);
+  params.push(limit);
   const { rows } = await pool().query(
-    `SELECT coalesce(t.error_fingerprint, '') AS fingerprint, count(*)::int AS count,
-            min(t.dead_lettered_at) AS "firstSeen", max(t.dead_lettered_at) AS "lastSeen",
-            array_agg(DISTINCT t.task_type) AS "taskTypes",
-            (array_agg(t.last_error_class ORDER BY t.dead_lettered_at DESC))[1] AS "errorClass",
-            left((array_agg(t.last_error ORDER BY t.dead_lettered_at DESC))[1], 300) AS "sampleMessage"
-       FROM fulfillment_tasks t WHERE ${where}
-      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${Number(limit)}`,
+    `WITH per_type AS (
+       SELECT t.error_fingerprint AS fp, t.task_type, count(*) AS n, min(t.dead_lettered_at) AS first_seen, max(t.dead_lettered_at) AS last_seen
+         FROM fulfillment_tasks t WHERE ${where} GROUP BY 1, 2
+     ), g AS (
+       SELECT fp, sum(n)::int AS count, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+              array_agg(task_type ORDER BY task_type) AS task_types, (array_agg(task_type ORDER BY last_seen DESC))[1] AS last_type
+         FROM per_type GROUP BY fp ORDER BY sum(n) DESC, fp LIMIT $${params.length}
+     )
+     SELECT coalesce(g.fp, '') AS fingerprint, g.count, g.first_seen AS "firstSeen", g.last_seen AS "lastSeen", g.task_types AS "taskTypes",
+            s.last_error_class AS "errorClass", s.sample AS "sampleMessage"
+       FROM g LEFT JOIN LATERAL (
+         SELECT x.last_error_class, left(x.last_error, 300) AS sample FROM fulfillment_tasks x
+          WHERE x.status = 'dead_lettered' AND x.error_fingerprint = g.fp AND x.task_type = g.last_type AND x.dead_lettered_at = g.last_seen
+          LIMIT 1
+       ) s ON true
+      ORDER BY g.count DESC, g.fp`,
     params,
   );
   return rows.map((r) => ({ ...r, firstSeen: r.firstSeen.toISOString(), lastSeen: r.lastSeen.toISOString() }));
