@@ -8,6 +8,8 @@ export function FiringAlerts() {
   const q = useAlerts();
   const open = q.data?.open ?? [];
   const firing = open.filter((a) => a.state === "firing").length;
+  // No-data and error states matter to whoever maintains the rules, not first thing to on-call.
+  const other = open.filter((a) => a.state === "nodata" || a.state === "error").length;
   return (
     <Card
       title="Alerts"
@@ -18,7 +20,12 @@ export function FiringAlerts() {
         </div>
       }
     >
-      <OpenAlertsTable limit={8} />
+      <OpenAlertsTable limit={8} states={["firing", "pending"]} />
+      {other ? (
+        <p className="mt-2 text-xs text-slate-500">
+          {other} rule(s) have no data or fail to evaluate; see <Link className="text-sky-700 hover:underline" href="/alerts">Alerts</Link>.
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -22,10 +22,10 @@ export function RunbookLink({ alert }: { alert: Pick<AlertRow, "runbook" | "runb
   return <span className="text-slate-400">none</span>;
 }
 
-export function OpenAlertsTable({ initial, limit }: { initial?: { open: AlertRow[]; resolved: AlertRow[] }; limit?: number }) {
+export function OpenAlertsTable({ initial, limit, states }: { initial?: { open: AlertRow[]; resolved: AlertRow[] }; limit?: number; states?: string[] }) {
   const q = useAlerts(initial);
   if (q.error) return <ErrorNote>Could not load alerts: {(q.error as Error).message}. The list retries every 10 seconds.</ErrorNote>;
-  const rows = (q.data?.open ?? []).slice(0, limit);
+  const rows = (q.data?.open ?? []).filter((a) => !states || states.includes(a.state)).slice(0, limit);
   if (!q.data) return <Empty>Loading…</Empty>;
   if (rows.length === 0) return <Empty>No alert is firing or pending. All rules are quiet.</Empty>;
   return (
