@@ -82,6 +82,8 @@ export async function machine(url: string): Promise<Record<string, string | numb
       sharedBuffers: rows[0].sb,
       synchronousCommit: rows[0].sc,
       node: process.version,
+      // The machine is shared; a busy one slows every system alike, so read ratios before absolutes.
+      loadAverage1m: round(os.loadavg()[0], 2),
     };
   } finally {
     await client.end();
