@@ -30,6 +30,7 @@ export const alertingSettings = () =>
 const evaluations = counter("opsdeck_alert_evaluations_total", "Rule evaluations by result", ["result"] as const);
 const tickDuration = histogram("opsdeck_alert_evaluation_tick_seconds", "Duration of one evaluation tick of all rules", [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
 const transitions = counter("opsdeck_alert_transitions_total", "Alert state changes by new state and severity", ["state", "severity"] as const);
+const firingGauge = gauge("opsdeck_alerts_firing", "Alerts currently firing by severity (evaluator leader's view)", ["severity"] as const);
 const leaderGauge = gauge("opsdeck_alert_evaluator_leader", "1 when this process is the alert evaluator leader");
 
 /** What one evaluation of a rule produced. */
@@ -97,6 +98,8 @@ export async function evaluateAll(now: Date, rules: AlertRule[] = allRules()): P
     const change = await persistOutcome(rule, outcome, now);
     if (change) changes.push(change);
   }
+  const { rows } = await pool().query<{ severity: string; n: string }>(`select severity, count(*) as n from alert_instances where state = 'firing' group by 1`);
+  for (const sev of ["critical", "warning", "info"]) firingGauge.set({ severity: sev }, Number(rows.find((r) => r.severity === sev)?.n ?? 0));
   const ms = performance.now() - started;
   tickDuration.observe(ms / 1000);
   return { evaluated: rules.length, changes, ms };

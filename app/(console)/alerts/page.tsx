@@ -4,6 +4,7 @@ import { Badge, Card, Empty, PageHeader, Skeleton, buttonClass, tableClass } fro
 import { OpenAlertsTable } from "@/components/alerts/open-alerts-table";
 import { ago, fmtTime, fmtValue, severityTone } from "@/components/alerts/format";
 import { requirePage } from "@/lib/platform/auth/identity";
+import { can } from "@/lib/platform/auth/roles";
 import { failedDeliveries, leaderInfo, openAlerts, resolvedAlerts } from "@/lib/alerting/queries";
 
 export const dynamic = "force-dynamic";
@@ -82,13 +83,13 @@ async function EvaluatorStatus() {
 }
 
 export default async function AlertsPage() {
-  await requirePage("read", "/alerts");
+  const user = await requirePage("read", "/alerts");
   return (
     <>
       <PageHeader
         title="Alerts"
         description="Rules from alerting/rules.yaml evaluated against live data, plus alerts received from Alertmanager."
-        actions={<><Link className={buttonClass.secondary} href="/alerts/silences">Silences</Link><Link className={buttonClass.secondary} href="/runbooks">Runbooks</Link></>}
+        actions={<><Link className={buttonClass.secondary} href="/alerts/silences">Silences</Link><Link className={buttonClass.secondary} href="/runbooks">Runbooks</Link>{can(user.role, "admin") ? <Link className={buttonClass.secondary} href="/alerts/receivers">Receivers</Link> : null}</>}
       />
       <div className="grid gap-4">
         <Suspense fallback={<Skeleton />}><OpenNow /></Suspense>
