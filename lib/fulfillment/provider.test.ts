@@ -34,7 +34,7 @@ describe("provider adapter", () => {
     expect(await p.call("reserve_inventory", { sku: "A" })).toEqual({ status: 200 });
     expect(seen.at(-1)).toEqual({ url: "/reserve_inventory", body: '{"sku":"A"}' });
 
-    const rejected = await p.call("x?status=422", {}).catch((e) => e);
+    const rejected = (await p.call("x?status=422", {}).catch((e: unknown) => e)) as ProviderRejectedError;
     expect(rejected).toBeInstanceOf(ProviderRejectedError);
     expect(isNonRetryable(rejected)).toBe(true);
     expect(rejected.message).toContain("422");

@@ -84,10 +84,11 @@ export function simulatedProvider(mix: SimulatedMix): Provider {
       const roll = rnd();
       if (roll < mix.nonRetryableRate) {
         const ref = String(body.sku ?? body.orderReference ?? "item");
-        throw new ProviderRejectedError(
-          operation === "capture_payment" ? `Card declined for ${ref}: insufficient funds` : `Unknown SKU ${ref} at provider`,
-          422,
-        );
+        const message =
+          operation === "capture_payment" ? `Card declined for ${ref}: insufficient funds`
+          : operation === "notify_customer" ? `Recipient for ${ref} rejected: address bounced`
+          : `Unknown SKU ${ref} at provider`;
+        throw new ProviderRejectedError(message, 422);
       }
       if (roll < mix.nonRetryableRate + mix.failureRate) {
         const which = Math.floor(rnd() * 3);

@@ -145,6 +145,9 @@ export async function queueState(c?: Queryable) {
 
 const clip = (s: string | null, n: number) => (s && s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+const OBSERVABILITY_BUDGET_BYTES = 1000;
+const isoSeconds = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+
 /** The seed's dashboard payload; kept under 1 KB (errors clipped, 3 recent failures) even with every task type present. */
 export async function observabilitySnapshot(c?: Queryable) {
   const [totals, state, perType, recent, last] = await Promise.all([
@@ -176,23 +179,30 @@ export async function observabilitySnapshot(c?: Queryable) {
     if (o.processed > 0) task_types[type] = { processed: o.processed, failed: o.failed, dead_lettered: o.dead_lettered };
   }
   const l = last.rows[0];
-  return {
+  const payload = {
     totals: { processed: totals.processed, failed: totals.failed, retried: totals.retried, dead_lettered: totals.dead_lettered, pending: state.pending, running: state.running },
     task_types,
     events: {
-      recent_failures: recent.rows.map((r) => ({ id: r.id, task_type: r.task_type, error: clip(r.error_class, 32), at: r.at.toISOString() })),
+      recent_failures: recent.rows.map((r) => ({ id: r.id, task_type: r.task_type, error: clip(r.error_class, 32), at: isoSeconds(r.at) })),
       last_dead_letter_task: l
         ? {
             id: String(l.id),
             task_type: l.task_type,
-            error: clip(l.last_error, 100),
-            at: l.dead_lettered_at.toISOString(),
+            error: clip(l.last_error, 80),
+            at: isoSeconds(l.dead_lettered_at),
             order_item: l.item_id ? { id: l.item_id, order_id: l.order_id, sku: clip(l.sku, 32), quantity: l.quantity } : null,
           }
         : null,
     },
   };
+  // The seed promises < 1 KB; with every task type and large counters the recent failures are
+  // what gives way (oldest first), so the promise holds whatever the figures.
+  while (payload.events.recent_failures.length > 0 && Buffer.byteLength(JSON.stringify(payload)) > OBSERVABILITY_BUDGET_BYTES) {
+    payload.events.recent_failures.pop();
+  }
+  return payload;
 }
+
 
 export const PANEL_WINDOWS = { "15m": 15, "1h": 60, "6h": 360, "24h": 1440 } as const;
 export type PanelWindow = keyof typeof PANEL_WINDOWS;

@@ -294,7 +294,8 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
       status.state = "running";
       await heartbeat("running").catch((err) => log.warn({ err }, "could not register the worker row yet; will retry on the next heartbeat"));
       heartbeatTimer = setInterval(beat, heartbeatMs);
-      await listen();
+      // Not awaited: if the database is slow to accept a connection, polling starts regardless.
+      void listen();
       loopDone = loop();
     },
     stop() {
