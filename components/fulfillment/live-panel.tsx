@@ -67,7 +67,7 @@ export function LivePanel({ window, initial }: { window: string; initial: PanelD
         <Stat label="Oldest pending" value={age(t.oldest_pending_age_seconds)} tone={(t.oldest_pending_age_seconds ?? 0) > 300 ? "warn" : undefined} />
         <Stat label="Succeeded (1 h)" value={fmt.format(t.succeeded_last_hour)} />
         <Stat label="Failed (1 h)" value={fmt.format(t.failed_last_hour)} hint="retried + dead-lettered attempts" tone={t.failed_last_hour > 0 ? "warn" : undefined} />
-        <Link href="/fulfillment/dead-letters" className="rounded-lg focus:outline-2 focus:outline-sky-600" title="Open the dead-letter console">
+        <Link href="/fulfillment/dead-letters" className="block rounded-lg text-slate-900! focus:outline-2 focus:outline-sky-600 dark:text-slate-100!" title="Open the dead-letter console">
           <Stat label="Dead-lettered (1 h)" value={fmt.format(t.dead_lettered_last_hour)} hint="open the dead-letter console →" tone={t.dead_lettered_last_hour > 0 ? "bad" : undefined} />
         </Link>
       </div>

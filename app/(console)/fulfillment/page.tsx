@@ -37,7 +37,7 @@ export default async function FulfillmentPage({ searchParams }: { searchParams: 
                 key={w}
                 href={`/fulfillment?window=${w}`}
                 aria-current={w === window ? "page" : undefined}
-                className={`rounded px-2.5 py-1 text-sm ${w === window ? "bg-sky-700 text-white" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
+                className={`rounded px-2.5 py-1 text-sm ${w === window ? "bg-sky-700 text-white!" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
               >
                 {w}
               </Link>
