@@ -91,12 +91,53 @@ export interface TickResult {
 /** One evaluation of every rule at `now`, persisted. Callers ensure only the leader runs it. */
 export async function evaluateAll(now: Date, rules: AlertRule[] = allRules()): Promise<TickResult> {
   const started = performance.now();
-  const outcomes = await Promise.all(rules.map(async (rule) => ({ rule, outcome: await evaluateRule(rule, now) })));
+  const outcomes = await Promise.all(
+    rules.map(async (rule) => {
+      const labels = ruleLabels(rule);
+      return { rule, labels, fp: fingerprint(labels), outcome: await evaluateRule(rule, now) };
+    }),
+  );
+  for (const o of outcomes) evaluations.inc({ result: o.outcome.kind === "value" ? "ok" : o.outcome.kind });
+  // A tick is a handful of round trips whatever the number of rules: one insert for the samples,
+  // one read of the open episodes, one update for episodes that stay in their state; only state
+  // changes (rare) get their own transaction with a timeline event.
+  const valueOf = (o: Outcome) => (o.kind === "value" ? o.value : null);
+  await pool().query(
+    `insert into alert_samples (rule, at, value) select r, $1, v from unnest($2::text[], $3::float8[]) as s(r, v)
+     on conflict (rule, at) do update set value = excluded.value`,
+    [now, outcomes.map((o) => o.rule.name), outcomes.map((o) => valueOf(o.outcome))],
+  );
+  const openRows = await db().alertInstance.findMany({ where: { fingerprint: { in: outcomes.map((o) => o.fp) }, state: { in: [...OPEN_STATES] } } });
   const changes: TickResult["changes"] = [];
-  for (const { rule, outcome } of outcomes) {
-    evaluations.inc({ result: outcome.kind === "value" ? "ok" : outcome.kind });
-    const change = await persistOutcome(rule, outcome, now);
-    if (change) changes.push(change);
+  const steady: { id: string; value: number | null; known: boolean; isTrue: boolean; summary: string; description: string; lastError: string | null }[] = [];
+  for (const { rule, labels, fp, outcome } of outcomes) {
+    const open = openRows.find((r) => r.fingerprint === fp) ?? null;
+    const to = nextState(open, outcome, rule, now);
+    if (to === null) continue;
+    const value = valueOf(outcome);
+    const isTrue = outcome.kind === "value" && outcome.firing;
+    const text = { summary: renderTemplate(rule.summary, value, labels), description: renderTemplate(rule.description, value, labels) };
+    const lastError = outcome.kind === "error" ? outcome.message.slice(0, 2000) : null;
+    if (open && to === open.state) {
+      steady.push({ id: open.id, value, known: outcome.kind === "value", isTrue, ...text, lastError });
+      continue;
+    }
+    changes.push(await persistTransition(rule, labels, fp, outcome, open, to, now, { ...text, lastError }));
+  }
+  if (steady.length) {
+    // Texts follow the last evaluation where the condition held; the value is kept through nodata/error.
+    await pool().query(
+      `update alert_instances a set
+         last_eval_at = $1,
+         value = case when v.known then v.value else a.value end,
+         last_true_at = case when v.is_true then $1 else a.last_true_at end,
+         summary = case when v.is_true then v.summary else a.summary end,
+         description = case when v.is_true then v.description else a.description end,
+         last_error = v.last_error
+       from unnest($2::uuid[], $3::float8[], $4::bool[], $5::bool[], $6::text[], $7::text[], $8::text[]) as v(id, value, known, is_true, summary, description, last_error)
+       where a.id = v.id`,
+      [now, ...(["id", "value", "known", "isTrue", "summary", "description", "lastError"] as const).map((k) => steady.map((x) => x[k]))],
+    );
   }
   const { rows } = await pool().query<{ severity: string; n: string }>(`select severity, count(*) as n from alert_instances where state = 'firing' group by 1`);
   for (const sev of ["critical", "warning", "info"]) firingGauge.set({ severity: sev }, Number(rows.find((r) => r.severity === sev)?.n ?? 0));
@@ -105,18 +146,20 @@ export async function evaluateAll(now: Date, rules: AlertRule[] = allRules()): P
   return { evaluated: rules.length, changes, ms };
 }
 
-async function persistOutcome(rule: AlertRule, outcome: Outcome, now: Date): Promise<TickResult["changes"][number] | null> {
-  const labels = ruleLabels(rule);
-  const fp = fingerprint(labels);
+async function persistTransition(
+  rule: AlertRule,
+  labels: Record<string, string>,
+  fp: string,
+  outcome: Outcome,
+  open: OpenInstance | null,
+  to: AlertStateName,
+  now: Date,
+  text: { summary: string; description: string; lastError: string | null },
+): Promise<TickResult["changes"][number]> {
   const value = outcome.kind === "value" ? outcome.value : null;
+  const isTrue = outcome.kind === "value" && outcome.firing;
+  const { lastError, ...texts } = text;
   return db().$transaction(async (tx) => {
-    await tx.alertSample.upsert({ where: { rule_at: { rule: rule.name, at: now } }, create: { rule: rule.name, at: now, value }, update: { value } });
-    const open = await tx.alertInstance.findFirst({ where: { fingerprint: fp, state: { in: [...OPEN_STATES] } } });
-    const to = nextState(open, outcome, rule, now);
-    if (to === null) return null;
-    const isTrue = outcome.kind === "value" && outcome.firing;
-    const lastError = outcome.kind === "error" ? outcome.message.slice(0, 2000) : null;
-    const text = { summary: renderTemplate(rule.summary, value, labels), description: renderTemplate(rule.description, value, labels) };
     if (!open) {
       const created = await tx.alertInstance.create({
         data: {
@@ -124,7 +167,7 @@ async function persistOutcome(rule: AlertRule, outcome: Outcome, now: Date): Pro
           rule: rule.name,
           severity: rule.severity,
           labels,
-          ...text,
+          ...texts,
           runbook: rule.runbook,
           state: to,
           value,
@@ -146,7 +189,7 @@ async function persistOutcome(rule: AlertRule, outcome: Outcome, now: Date): Pro
         state: to,
         // Keep the last real value while in nodata/error; the texts describe the last firing
         // evaluation, so a resolve notification still says what happened.
-        ...(outcome.kind === "value" ? { value, ...(isTrue ? text : {}) } : {}),
+        ...(outcome.kind === "value" ? { value, ...(isTrue ? texts : {}) } : {}),
         lastError,
         lastEvalAt: now,
         ...(to === "pending" && open.state !== "pending" ? { activeAt: now } : {}),
@@ -155,7 +198,6 @@ async function persistOutcome(rule: AlertRule, outcome: Outcome, now: Date): Pro
         ...(ended ? { resolvedAt: now } : {}),
       },
     });
-    if (to === open.state) return null;
     await addEvent(tx, open.id, { kind: "state", at: now, fromState: open.state, toState: to, value, message: describe(to, rule, outcome) });
     transitions.inc({ state: to, severity: rule.severity });
     return { rule: rule.name, from: open.state, to, value };
