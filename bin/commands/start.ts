@@ -10,7 +10,7 @@ import { pendingFor, resolveDatabase, runMigrations } from "../lib/database";
 
 const log = logger.child({ component: "launcher" });
 const SOURCE_DIRS = ["app", "components", "lib", "public"];
-const SOURCE_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "proxy.ts", "instrumentation.ts"];
+const SOURCE_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "tsconfig.build.json", "proxy.ts", "instrumentation.ts"];
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;
