@@ -9,6 +9,12 @@ function Target({ target }: { target: string | null }) {
   return task ? <Link href={`/fulfillment/tasks/${task[1]}`}>task #{task[1]}</Link> : <span className="font-mono text-xs">{target}</span>;
 }
 
+/** Bulk operations write a "started" and a "finished" row; say which. */
+function phaseOf(details: unknown): string | null {
+  const phase = (details as { phase?: unknown } | null)?.phase;
+  return typeof phase === "string" ? phase : null;
+}
+
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   if (rows.length === 0) return <Empty>No audit entry matches these filters.</Empty>;
   return (
@@ -22,7 +28,10 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
             <tr key={r.id} data-testid="audit-row">
               <td className="whitespace-nowrap text-xs">{r.at.replace("T", " ").slice(0, 19)}</td>
               <td className="text-xs">{r.actor}</td>
-              <td className="font-mono text-xs">{r.action}</td>
+              <td className="font-mono text-xs">
+                {r.action}
+                {phaseOf(r.details) ? <span className="ml-1 font-sans text-slate-500">({phaseOf(r.details)})</span> : null}
+              </td>
               <td className="text-xs"><Target target={r.target} /></td>
               <td className="tabular-nums">{r.count ?? "—"}</td>
               <td className="text-xs">{r.reason ?? "—"}</td>

@@ -71,14 +71,14 @@ export function BulkAction({ action, filter, label }: { action: "retry" | "disca
   return (
     <div className="space-y-2" data-testid={`bulk-${action}`}>
       {!dry && !opId ? (
-        <button type="button" className={action === "retry" ? buttonClass.primary : buttonClass.danger} disabled={busy} onClick={startDryRun}>
+        <button type="button" className={`${action === "retry" ? buttonClass.primary : buttonClass.danger} whitespace-nowrap`} disabled={busy} onClick={startDryRun}>
           {label}
         </button>
       ) : null}
       {dry ? (
         <div className="rounded-md border border-slate-300 p-3 text-sm dark:border-slate-700" role="dialog" aria-label={`${label}: dry run`}>
           <p>
-            Dry run: <strong data-testid="dry-run-count">{dry.count.toLocaleString()}</strong> dead-lettered task(s) match {describeFilter(filter)}. The matching ids
+            Dry run: <strong data-testid="dry-run-count">{dry.count.toLocaleString()}</strong> dead-lettered task(s) match ({describeFilter(filter)}). The matching ids
             are frozen when you confirm; tasks dead-lettered later are not touched.
           </p>
           {dry.sample.length ? (

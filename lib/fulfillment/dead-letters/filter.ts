@@ -32,5 +32,5 @@ export function filterToJson(f: DeadLetterFilter): Record<string, string> {
 
 export function describeFilter(f: Record<string, string | undefined>): string {
   const parts = FILTER_KEYS.filter((k) => f[k]).map((k) => `${k}=${f[k]}`);
-  return parts.length ? parts.join(", ") : "all dead-lettered tasks";
+  return parts.length ? `filter: ${parts.join(", ")}` : "no filter: every dead-lettered task";
 }

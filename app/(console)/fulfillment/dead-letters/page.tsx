@@ -77,17 +77,13 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
         <Suspense fallback={<Skeleton />}>
           <ErrorGroups filter={filter} filterJson={filterJson} canOperate={canOperate} />
         </Suspense>
-        <Card
-          title="Dead-lettered tasks"
-          action={
-            canOperate ? (
-              <div className="flex flex-wrap gap-2">
-                <BulkAction action="retry" filter={filterJson} label="Retry all matching…" />
-                <BulkAction action="discard" filter={filterJson} label="Discard all matching…" />
-              </div>
-            ) : null
-          }
-        >
+        <Card title="Dead-lettered tasks">
+          {canOperate ? (
+            <div className="mb-3 flex flex-wrap items-start gap-2">
+              <BulkAction action="retry" filter={filterJson} label="Retry all matching…" />
+              <BulkAction action="discard" filter={filterJson} label="Discard all matching…" />
+            </div>
+          ) : null}
           <Suspense key={JSON.stringify(filterJson) + (cursor ?? "")} fallback={<Skeleton />}>
             <TaskList filter={filter} filterJson={filterJson} cursor={cursor} canOperate={canOperate} />
           </Suspense>
