@@ -155,6 +155,26 @@ describe("task success SLO on real rows", () => {
   });
 });
 
+describe("incremental minute buckets", () => {
+  it("pick up new events on the next tick without losing older ones", async () => {
+    const t1 = new Date("2037-01-01T12:00:00Z");
+    await attempts(30, "succeeded", ago(t1, 180 * MIN));
+    const first = await computeStatus(pool(), success(), t1);
+    expect(first.burnRates.find((b) => b.window === "6h")!.total).toBe(30);
+    // Ten dead letters just after t1; the next evaluation a minute later must see them everywhere.
+    await attempts(10, "dead_lettered", new Date(t1.getTime() + 10_000));
+    const t2 = new Date(t1.getTime() + MIN);
+    const second = await computeStatus(pool(), success(), t2);
+    const rows = Object.fromEntries(second.burnRates.map((b) => [b.window, [b.good, b.total]]));
+    expect(rows["5m"]).toEqual([0, 10]);
+    expect(rows["6h"]).toEqual([30, 40]);
+    expect(rows["3d"]).toEqual([30, 40]);
+    expect([second.good, second.total]).toEqual([30, 40]);
+    const history = await computeHistory(pool(), success(), t2);
+    expect(history.at(-1)).toMatchObject({ day: "2037-01-01T00:00:00.000Z", good: 30, total: 40 });
+  });
+});
+
 describe("enqueue-to-done latency SLO", () => {
   it("counts succeeded tasks done within 60 s as good", async () => {
     const now = new Date("2036-01-15T12:00:00Z");

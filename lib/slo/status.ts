@@ -1,9 +1,10 @@
 // An SLO's live figures: SLI, error budget, burn rates per window, projected exhaustion, history.
-// Two scans per SLO (good events, total events) over the SLO window count every window at once.
+// Per SLI query: one exact scan of the last hour plus an incremental refresh of minute buckets.
 import type { Pool } from "pg";
 import { BURN_RATE_WINDOWS, budgetRemaining, burnRate, projectedExhaustion, sliRatio } from "./math";
 import type { SliRef, SloDefinition } from "./definitions";
 import { sliQuery } from "./slis";
+import { minuteCounts, sumSince } from "./buckets";
 
 export interface WindowCounts {
   good: number;
@@ -40,8 +41,13 @@ export interface SloStatus {
   headline: string;
 }
 
-/** Counts per window (seconds) in one scan: [sloWindow, ...BURN_RATE_WINDOWS]. */
-async function countWindows(pool: Pool, ref: SliRef, now: Date, windows: number[]): Promise<number[]> {
+/** Windows up to 30 min (the short alert windows 5m/30m) are counted exactly; longer ones from minute buckets. */
+const EXACT_MAX_SECONDS = 1800;
+const DAY_SECONDS = 86_400;
+
+/** Counts per window (seconds) in one scan of the longest window. */
+async function countExact(pool: Pool, ref: SliRef, now: Date, windows: number[]): Promise<number[]> {
+  if (windows.length === 0) return [];
   const longest = Math.max(...windows);
   const from = new Date(now.getTime() - longest * 1000);
   const filters = windows.map((_, i) => `count(*) filter (where ts >= $${i + 4})::int8 as w${i}`).join(", ");
@@ -52,9 +58,31 @@ async function countWindows(pool: Pool, ref: SliRef, now: Date, windows: number[
   return windows.map((_, i) => Number(rows[0]?.[`w${i}`] ?? 0));
 }
 
+/** How far back the minute buckets of an SLO reach: its window plus a day (history), at least 3d + 1d (alerts). */
+function bucketSpanMs(slo: SloDefinition): number {
+  return (Math.max(slo.windowSeconds, 3 * DAY_SECONDS) + DAY_SECONDS) * 1000;
+}
+
+/**
+ * Windows ≤ 30 min are counted exactly (one index range scan of the last 30 min); longer windows are
+ * summed from per-minute buckets kept up to date incrementally (lib/slo/buckets.ts), their start
+ * rounded in to the next whole minute — under a minute of events in a window of at least 1 h.
+ */
+async function countWindows(pool: Pool, slo: SloDefinition, ref: SliRef, now: Date, windows: number[]): Promise<number[]> {
+  const exactWindows = windows.filter((w) => w <= EXACT_MAX_SECONDS);
+  const needBuckets = windows.some((w) => w > EXACT_MAX_SECONDS);
+  const [exact, buckets] = await Promise.all([
+    countExact(pool, ref, now, exactWindows),
+    needBuckets ? minuteCounts(pool, ref, now, bucketSpanMs(slo)) : Promise.resolve(null),
+  ]);
+  return windows.map((w) =>
+    w <= EXACT_MAX_SECONDS ? exact[exactWindows.indexOf(w)] : sumSince(buckets!, now.getTime() - w * 1000, now.getTime() + 1),
+  );
+}
+
 /** good/total for each window (seconds), ending at `now`. */
 export async function windowCounts(pool: Pool, slo: SloDefinition, now: Date, windows: number[]): Promise<WindowCounts[]> {
-  const [good, total] = await Promise.all([countWindows(pool, slo.good, now, windows), countWindows(pool, slo.total, now, windows)]);
+  const [good, total] = await Promise.all([countWindows(pool, slo, slo.good, now, windows), countWindows(pool, slo, slo.total, now, windows)]);
   // A good event is always also a total event by definition; clamp in case data races between scans.
   return windows.map((_, i) => ({ good: Math.min(good[i], total[i]), total: total[i] }));
 }
@@ -119,12 +147,13 @@ export interface HistoryPoint {
   budgetRemaining: number;
 }
 
-async function dailyCounts(pool: Pool, ref: SliRef, from: Date, to: Date): Promise<Map<string, number>> {
-  const { rows } = await pool.query<{ day: Date; n: string }>(
-    `select date_trunc('day', ts, 'UTC') as day, count(*)::int8 as n from (${sliQuery(ref.query).sql}) e group by 1`,
-    [from, to, ref.thresholdSeconds],
-  );
-  return new Map(rows.map((r) => [r.day.toISOString(), Number(r.n)]));
+function dailySums(counts: Map<number, number>): Map<number, number> {
+  const days = new Map<number, number>();
+  for (const [m, n] of counts) {
+    const day = Math.floor(m / 86_400_000) * 86_400_000;
+    days.set(day, (days.get(day) ?? 0) + n);
+  }
+  return days;
 }
 
 /**
@@ -133,20 +162,21 @@ async function dailyCounts(pool: Pool, ref: SliRef, from: Date, to: Date): Promi
  */
 export async function computeHistory(pool: Pool, slo: SloDefinition, now: Date): Promise<HistoryPoint[]> {
   const dayMs = 86_400_000;
-  const days = Math.round(slo.windowSeconds / 86_400);
+  const days = Math.round(slo.windowSeconds / DAY_SECONDS);
   const firstDay = Math.floor(now.getTime() / dayMs) * dayMs - (days - 1) * dayMs;
-  const from = new Date(firstDay);
-  const [good, total] = await Promise.all([dailyCounts(pool, slo.good, from, now), dailyCounts(pool, slo.total, from, now)]);
+  const [good, total] = (
+    await Promise.all([minuteCounts(pool, slo.good, now, bucketSpanMs(slo)), minuteCounts(pool, slo.total, now, bucketSpanMs(slo))])
+  ).map(dailySums);
   const points: HistoryPoint[] = [];
   let cumGood = 0;
   let cumTotal = 0;
   for (let d = 0; d < days; d++) {
-    const key = new Date(firstDay + d * dayMs).toISOString();
-    const t = total.get(key) ?? 0;
-    const g = Math.min(good.get(key) ?? 0, t);
+    const day = firstDay + d * dayMs;
+    const t = total.get(day) ?? 0;
+    const g = Math.min(good.get(day) ?? 0, t);
     cumGood += g;
     cumTotal += t;
-    points.push({ day: key, good: g, total: t, sli: sliRatio(g, t), budgetRemaining: budgetRemaining(cumGood, cumTotal, slo.target) });
+    points.push({ day: new Date(day).toISOString(), good: g, total: t, sli: sliRatio(g, t), budgetRemaining: budgetRemaining(cumGood, cumTotal, slo.target) });
   }
   return points;
 }
