@@ -242,6 +242,7 @@ export class AlertEvaluator {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private lastPruneAt = 0;
 
   constructor(private readonly opts: EvaluatorOptions = {}) {
     this.id = opts.id ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -315,6 +316,11 @@ export class AlertEvaluator {
     const now = this.now();
     const result = await evaluateAll(now);
     if (this.opts.notify !== false) await runNotifications(now);
+    // Chart samples: ~70k rows a day for a dozen rules at 15 s. Keep two weeks, pruned hourly.
+    if (now.getTime() - this.lastPruneAt > 3_600_000) {
+      this.lastPruneAt = now.getTime();
+      await pool().query("delete from alert_samples where at < $1", [new Date(now.getTime() - 14 * 86_400_000)]);
+    }
     await db().alertEvaluatorLeader.updateMany({
       where: { id: 1, holder: this.id },
       data: { heartbeatAt: now, lastTickAt: now, lastTickMs: Math.round(result.ms) },

@@ -22,27 +22,30 @@ async function count(ctx: SignalContext, sql: string, windowSeconds: number): Pr
  * current value. No worker rows at all = no data.
  */
 async function counterIncrease(ctx: SignalContext, name: string, currentSql: string, windowSeconds: number): Promise<number | null> {
-  const { rows } = await ctx.pool.query<{ total: string | null; workers: string }>(currentSql);
-  if (Number(rows[0]?.workers ?? 0) === 0) return null;
-  const current = Number(rows[0]?.total ?? 0);
   const [from, to] = windowBounds(ctx, windowSeconds);
-  const base = await ctx.pool.query<{ value: string }>(
-    `select value from (
-       (select value, 0 as pref from alert_counter_snapshots where name = $1 and at <= $2 order by at desc limit 1)
-       union all
-       (select value, 1 as pref from alert_counter_snapshots where name = $1 and at > $2 and at <= $3 order by at asc limit 1)
-     ) s order by pref limit 1`,
-    [name, from, to],
+  // One round trip: read the counter, find the baseline, store this snapshot, prune old ones.
+  // (Data-modifying CTEs are invisible to the other CTEs, so `base` never sees this snapshot.)
+  const { rows } = await ctx.pool.query<{ total: string | null; workers: string; baseline: string | null }>(
+    `with cur as (${currentSql}),
+     base as (
+       select value from (
+         (select value, 0 as pref from alert_counter_snapshots where name = $1 and at <= $2 order by at desc limit 1)
+         union all
+         (select value, 1 as pref from alert_counter_snapshots where name = $1 and at > $2 and at <= $3 order by at asc limit 1)
+       ) s order by pref limit 1),
+     ins as (
+       insert into alert_counter_snapshots (name, at, value) select $1, $3, coalesce(total, 0) from cur where workers > 0
+       on conflict (name, at) do update set value = excluded.value returning 1),
+     del as (delete from alert_counter_snapshots where name = $1 and at < $4 returning 1)
+     select (select total from cur)::text as total, (select workers from cur)::text as workers, (select value from base)::text as baseline`,
+    // Keep a day of history: enough for any window a rule uses, bounded table size.
+    [name, from, to, new Date(to.getTime() - 86_400_000)],
   );
-  await ctx.pool.query(
-    `insert into alert_counter_snapshots (name, at, value) values ($1, $2, $3)
-     on conflict (name, at) do update set value = excluded.value`,
-    [name, to, current],
-  );
-  // Keep a day of history: enough for any window a rule uses, bounded table size.
-  await ctx.pool.query(`delete from alert_counter_snapshots where name = $1 and at < $2`, [name, new Date(to.getTime() - 86_400_000)]);
-  if (!base.rows[0]) return 0;
-  const baseline = Number(base.rows[0].value);
+  const row = rows[0];
+  if (!row || Number(row.workers) === 0) return null;
+  const current = Number(row.total ?? 0);
+  if (row.baseline === null) return 0;
+  const baseline = Number(row.baseline);
   return current >= baseline ? current - baseline : current;
 }
 
@@ -77,7 +80,7 @@ export const fulfillmentSignals: Signal[] = [
     description: "Increase of the workers' loop error counter (sum of fulfillment_workers.loop_errors) within the window.",
     unit: "errors",
     evaluate: (ctx, w) =>
-      counterIncrease(ctx, "fulfillment_loop_errors", `select sum(loop_errors)::text as total, count(*)::text as workers from fulfillment_workers`, w),
+      counterIncrease(ctx, "fulfillment_loop_errors", `select sum(loop_errors)::float8 as total, count(*) as workers from fulfillment_workers`, w),
   },
   {
     name: "fulfillment_queue_depth",
