@@ -19,7 +19,8 @@ export function registerExport(program: Command): void {
         process.stdout.write(files[0].content);
         return;
       }
-      const out = path.resolve(opts.out);
+      // bin/opsdeck runs from the repository root; relative paths are the caller's (OPSDECK_CWD).
+      const out = path.resolve(process.env.OPSDECK_CWD ?? process.cwd(), opts.out);
       const isDir = files.length > 1 || (fs.existsSync(out) && fs.statSync(out).isDirectory()) || opts.out.endsWith("/");
       if (isDir) fs.mkdirSync(out, { recursive: true });
       for (const f of files) {
