@@ -25,6 +25,8 @@ export interface PanelData {
     pending: number;
     running: number;
     dead_letter_backlog: number;
+    /** true when the backlog reached the count cap: shown as "10,000+". */
+    dead_letter_backlog_capped: boolean;
     succeeded: number;
     retried: number;
     dead_lettered: number;
@@ -134,6 +136,7 @@ export function LivePanel({ window, initial }: { window: string; initial: PanelD
                     {r.dead_letter_backlog > 0 ? (
                       <Link className="text-sky-700 underline dark:text-sky-400" href={`/fulfillment/dead-letters?type=${encodeURIComponent(r.task_type)}`}>
                         {fmt.format(r.dead_letter_backlog)}
+                        {r.dead_letter_backlog_capped ? "+" : ""}
                       </Link>
                     ) : (
                       0
