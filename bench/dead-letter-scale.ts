@@ -7,7 +7,7 @@
 // Run: npm run bench:dead-letters   (env: BENCH_DATABASE_URL, BENCH_DEAD_ROWS, BENCH_BULK_ROWS,
 // BENCH_RUNS, BENCH_REGENERATE=1 to rebuild the data)
 import pg from "pg";
-import { benchUrl, ensureOpsdeckDatabase, intEnv, machine, printJson, printTable, round, summarize } from "./lib/common";
+import { benchUrl, ensureOpsdeckDatabase, intEnv, machine, printJson, printTable, round, siblingUrl, summarize } from "./lib/common";
 import { opsdeck } from "./lib/opsdeck";
 
 const DEAD = intEnv("BENCH_DEAD_ROWS", 1_000_000);
@@ -18,8 +18,9 @@ const AIM_MS = 200;
 const BULK_AIM_S = 30;
 const DAY_MS = 86_400_000;
 
-// h2's modules read DATABASE_URL lazily through lib/platform/db's pool(): point it at the bench database.
-const url = benchUrl();
+// Its own database (opsdeck_bench_dead_letters), so the other benchmarks' resets keep the million rows
+// between runs. h2's modules read DATABASE_URL lazily through lib/platform/db's pool(): point it there.
+const url = siblingUrl(benchUrl(), "dead_letters");
 process.env.DATABASE_URL = url;
 process.env.LOG_LEVEL ??= "warn";
 
@@ -168,7 +169,10 @@ async function main() {
   await t("dry run (count + sample): text 'HTTP 5'", async () => (await previewFilter({ q: "HTTP 5" })).count);
   await t("error groups: all", async () => (await errorGroups({}, 50)).length);
   await t("error groups: type + last 7 days", async () => (await errorGroups({ type: "notify_customer", ...week }, 50)).length);
-  const worst = timings.reduce((a, b) => (b.p95 > a.p95 ? b : a));
+  // The aim is for the list with its filters; dry-run counts and error groups are reported beside it.
+  const listTimings = timings.filter((x) => x.query.startsWith("list:"));
+  const worst = listTimings.reduce((a, b) => (b.p95 > a.p95 ? b : a));
+  const slowOthers = timings.filter((x) => !x.query.startsWith("list:") && x.p95 > AIM_MS);
 
   // Filtered bulk retry of ~BULK tasks: one task type, the time window that holds ~BULK of them.
   const { rows: win } = await c.query<{ at: Date }>(
@@ -223,7 +227,8 @@ async function main() {
   console.log("");
   printTable(timings.map((x) => ({ query: x.query, "p50 ms": x.p50, "p95 ms": x.p95, "max ms": x.max, rows: x.rows })));
   console.log(
-    `\nworst p95 ${worst.p95} ms (${worst.query}); aim ≤ ${AIM_MS} ms → ${worst.p95 <= AIM_MS ? "MET" : "NOT MET"}. ` +
+    `\nlist/filter: worst p95 ${worst.p95} ms (${worst.query}); aim ≤ ${AIM_MS} ms → ${worst.p95 <= AIM_MS ? "MET" : "NOT MET"}. ` +
+      (slowOthers.length ? `Other console queries over ${AIM_MS} ms p95: ${slowOthers.map((x) => `${x.query} (${x.p95} ms)`).join("; ")}. ` : "") +
       `Bulk retry of ${final.changed} in ${round(bulkMs / 1000, 2)} s; aim ≤ ${BULK_AIM_S} s → ${bulkMs / 1000 <= BULK_AIM_S && final.changed >= Math.min(BULK, dry.count) ? "MET" : "NOT MET"}.`,
   );
   printJson("dead-letter-scale", {
@@ -234,7 +239,8 @@ async function main() {
     generateSeconds: round(generateSeconds, 1),
     runs: RUNS,
     queries: timings,
-    worstP95Ms: worst.p95,
+    listWorstP95Ms: worst.p95,
+    otherQueriesOverAim: slowOthers.map((x) => x.query),
     bulkRetry: { dryRunCount: dry.count, frozen: op.total, processed: final.processed, changed: final.changed, outcome, freezeSeconds: round(frozenMs / 1000, 2), totalSeconds: round(bulkMs / 1000, 2) },
     claimWithDeadRows: { p50Ms: round(claimStats.p50, 2), p95Ms: round(claimStats.p95, 2), claims: claimMs.length },
   });
