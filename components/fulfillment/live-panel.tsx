@@ -75,7 +75,7 @@ export function LivePanel({ window, initial }: { window: string; initial: PanelD
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Card title={`Throughput (attempts/min, ${d.step_minutes}-min buckets)`}>
+        <Card title={`Finished attempts per ${d.step_minutes === 1 ? "minute" : `${d.step_minutes} minutes`}`}>
           <div className="h-56" aria-label="Throughput chart">
             <ResponsiveContainer width="100%" height="100%">
               <AreaChart data={d.series}>

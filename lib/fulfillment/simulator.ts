@@ -85,6 +85,7 @@ export const simulatorDefinition: WorkerDefinition = {
 };
 
 const HISTORY_MARK = "DEMO-HISTORY";
+const HISTORY_ORDERS = 240;
 const HISTORY_ERRORS = [
   { cls: "ProviderRejectedError", msg: (ref: string) => `Unknown SKU ${ref} at provider`, type: "reserve_inventory" },
   { cls: "ProviderRejectedError", msg: (ref: string) => `Card declined for ${ref}: insufficient funds`, type: "capture_payment" },
@@ -93,7 +94,8 @@ const HISTORY_ERRORS = [
 ];
 
 /**
- * Demo history, once: 40 orders from the last few hours, mostly succeeded, 14 dead letters across
+ * Demo history, once: 240 orders from the last few hours, mostly succeeded (some after a retry),
+ * 20 dead letters across
  * four error groups (each with its attempt timeline and counters). Idempotent via a marker order.
  */
 export async function seedFulfillmentHistory(p: pg.Pool = pool()): Promise<void> {
@@ -107,12 +109,12 @@ export async function seedFulfillmentHistory(p: pg.Pool = pool()): Promise<void>
       await client.query("COMMIT");
       return;
     }
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < HISTORY_ORDERS; i++) {
       const orderId = randomUUID();
       const itemId = randomUUID();
       const ref = `${HISTORY_MARK}-${i}`;
       const sku = pick(SKUS);
-      const hoursAgo = 0.5 + (i / 40) * 5;
+      const hoursAgo = 0.5 + (i / HISTORY_ORDERS) * 5;
       await client.query(
         `INSERT INTO orders (id, reference, customer, total_cents, created_at) VALUES ($1, $2, $3, $4, now() - make_interval(secs => $5::float * 3600))`,
         [orderId, ref, pick(CUSTOMERS), 2500 + i * 10, hoursAgo],
@@ -120,14 +122,15 @@ export async function seedFulfillmentHistory(p: pg.Pool = pool()): Promise<void>
       await client.query(`INSERT INTO order_items (id, order_id, sku, quantity, created_at) VALUES ($1, $2, $3, 1, now() - make_interval(secs => $4::float * 3600))`, [
         itemId, orderId, sku, hoursAgo,
       ]);
-      const failure = i % 3 === 0 ? HISTORY_ERRORS[(i / 3) % HISTORY_ERRORS.length] : null;
+      const failure = i % 12 === 0 ? HISTORY_ERRORS[(i / 12) % HISTORY_ERRORS.length] : null;
+      const retriedOnce = !failure && i % 5 === 0;
       const type = failure?.type ?? pick(["reserve_inventory", "ship_order_item", "notify_customer"]);
       const payload =
         type === "reserve_inventory" ? { sku, quantity: 1, warehouse: "ams-1", orderItemId: itemId }
         : type === "capture_payment" ? { orderReference: ref, amountCents: 2500, currency: "EUR", orderItemId: itemId }
         : type === "ship_order_item" ? { sku, quantity: 1, carrier: "dhl", postcode: "1011 AB", orderItemId: itemId }
         : { orderReference: ref, channel: "email", template: "order_shipped", orderItemId: itemId };
-      const attempts = failure ? (failure.cls === "ProviderRejectedError" ? 1 : 5) : 1;
+      const attempts = failure ? (failure.cls === "ProviderRejectedError" ? 1 : 5) : retriedOnce ? 2 : 1;
       const message = failure ? failure.msg(failure.type === "capture_payment" ? ref : sku) : null;
       const err = failure ? Object.assign(new Error(message!), { name: failure.cls, stack: `${failure.cls}: ${message}\n    at Object.call (lib/fulfillment/provider.ts:1:1)` }) : null;
       const { rows } = await client.query<{ id: string }>(
@@ -141,12 +144,14 @@ export async function seedFulfillmentHistory(p: pg.Pool = pool()): Promise<void>
       );
       for (let a = 1; a <= attempts; a++) {
         const last = a === attempts;
-        const outcome = !failure ? "succeeded" : last ? "dead_lettered" : "failed";
+        const outcome = !last ? "failed" : failure ? "dead_lettered" : "succeeded";
         await client.query(
           `INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, error_class, error_message, error_stack, duration_ms, backoff_ms)
            VALUES ($1, $2, $3, 'demo-history', now() - make_interval(secs => $4::float * 3600 - $2 * 10), now() - make_interval(secs => $4::float * 3600 - $2 * 10 - 1),
                    $5::attempt_outcome, $6, $7, $8, 120, $9)`,
-          [rows[0].id, a, type, hoursAgo, outcome, failure?.cls ?? null, message, err?.stack ?? null, outcome === "failed" ? 1000 * 2 ** a : null],
+          retriedOnce && outcome === "failed"
+            ? [rows[0].id, a, type, hoursAgo, outcome, "ProviderTimeoutError", `Provider ${type} timed out after 5000 ms`, null, 1000 * 2 ** a]
+            : [rows[0].id, a, type, hoursAgo, outcome, failure?.cls ?? null, message, err?.stack ?? null, outcome === "failed" ? 1000 * 2 ** a : null],
         );
         await client.query(
           `INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
