@@ -25,6 +25,7 @@ interface Operation {
   total: number;
   processed: number;
   changed: number;
+  error: string | null;
 }
 
 export function BulkAction({ action, filter, label }: { action: "retry" | "discard"; filter: Record<string, string>; label: string }) {
@@ -116,6 +117,7 @@ export function BulkAction({ action, filter, label }: { action: "retry" | "disca
                 </span>
               </div>
               <progress className="mt-2 w-full" max={o.total} value={o.processed} />
+              {o.error && o.status === "running" ? <p className="mt-1 text-xs text-amber-700 dark:text-amber-300">{o.error}</p> : null}
               <div className="mt-2 flex gap-2">
                 {o.status === "running" ? (
                   <button type="button" className={buttonClass.secondary} disabled={busy} onClick={cancel}>

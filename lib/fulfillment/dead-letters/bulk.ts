@@ -22,6 +22,8 @@ import { filterWhere } from "./queries";
 import { DISCARD_SET, REQUEUE_SET, notifyWorkers, type Actor, type DeadLetterAction } from "./actions";
 
 export const CHUNK_SIZE = 1000;
+/** How often the resumer looks for unfinished operations nobody owns. */
+const SWEEP_MS = 10_000;
 /** Advisory-lock namespace (first key) for bulk operations; the second key hashes the operation id. */
 const LOCK_NAMESPACE = 48_211;
 const BULK_AUDIT = { retry: "fulfillment.dead_letter.bulk_retry", discard: "fulfillment.dead_letter.bulk_discard" } as const;
@@ -128,7 +130,7 @@ async function runChunk(id: string, chunkSize: number): Promise<ChunkResult> {
       const finished = counts.processed < chunkSize;
       const updated = await tx.fulfillmentBulkOperation.update({
         where: { id },
-        data: { processed: { increment: counts.processed }, changed: { increment: counts.changed }, ...(finished ? { status: "succeeded", finishedAt: new Date() } : {}) },
+        data: { processed: { increment: counts.processed }, changed: { increment: counts.changed }, error: null, ...(finished ? { status: "succeeded", finishedAt: new Date() } : {}) },
       });
       if (finished) {
         await writeAudit(tx, {
@@ -169,8 +171,11 @@ export async function runBulkOperation(id: string, opts: { chunkSize?: number; m
       await lockClient.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_NAMESPACE, id]);
     }
   } catch (err) {
-    // Left `running`: the resumer picks it up again on its next sweep.
+    // Left `running`: the resumer picks it up again on its next sweep. The error is shown with the progress.
     logger.error({ event: "bulk_operation_failed", operationId: id, err }, "bulk operation chunk failed; it will be resumed");
+    await pool()
+      .query(`UPDATE fulfillment_bulk_operations SET error = $2 WHERE id = $1::uuid`, [id, `Chunk failed at ${new Date().toISOString()}: ${(err as Error).message}; retrying within ${SWEEP_MS / 1000} s.`.slice(0, 1000)])
+      .catch(() => {});
     throw err;
   } finally {
     lockClient?.release();
@@ -196,8 +201,6 @@ export async function resumeBulkOperations(): Promise<Promise<RunOutcome>[]> {
   const { rows } = await pool().query<{ id: string }>(`SELECT id::text FROM fulfillment_bulk_operations WHERE status = 'running' ORDER BY created_at LIMIT 20`);
   return rows.map((r) => startBulkRun(r.id));
 }
-
-const SWEEP_MS = 10_000;
 
 export const bulkResumer: WorkerDefinition = {
   name: "dead-letter-bulk-resumer",

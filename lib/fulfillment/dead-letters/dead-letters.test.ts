@@ -238,6 +238,25 @@ describe("bulk operations", () => {
   });
 });
 
+describe("bulk operation failures", () => {
+  it("a failing chunk rolls back whole, leaves the operation running with the error shown, and the next run finishes it", async () => {
+    const ids = await insertDead(5);
+    const op = await createBulkOperation("retry", { q: run }, who("flaky database"), { start: false });
+    // A real failure inside the chunk's transaction: a trigger refusing the update of one task.
+    await pool().query(`CREATE OR REPLACE FUNCTION dead_letter_test_outage() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated outage'; END $$ LANGUAGE plpgsql`);
+    await pool().query(`CREATE TRIGGER dead_letter_test_outage BEFORE UPDATE ON fulfillment_tasks FOR EACH ROW WHEN (OLD.id = ${Number(ids[2])}) EXECUTE FUNCTION dead_letter_test_outage()`);
+    try {
+      await expect(runBulkOperation(op.id)).rejects.toThrow(/simulated outage/);
+    } finally {
+      await pool().query(`DROP TRIGGER dead_letter_test_outage ON fulfillment_tasks`);
+    }
+    expect(await getBulkOperation(op.id)).toMatchObject({ status: "running", processed: 0, changed: 0, error: expect.stringContaining("simulated outage") });
+    expect(await Promise.all(ids.map(statusOf))).toEqual(Array(5).fill("dead_lettered"));
+    expect(await runBulkOperation(op.id)).toBe("finished");
+    expect(await getBulkOperation(op.id)).toMatchObject({ status: "succeeded", processed: 5, changed: 5, error: null });
+  });
+});
+
 describe("audit list", () => {
   it("filters by actor, action and time, keyset-paginated", async () => {
     const ids = await insertDead(5);
