@@ -91,11 +91,12 @@ describe("fulfillment worker on PostgreSQL", () => {
         throw new NonRetryableError("card declined");
       },
     };
-    const w = worker({ workerId: `t-retry-${Date.now()}`, handlers, maxAttempts: 4, backoffBaseMs: 100, backoffCapMs: 250 });
+    // Poll interval one minute: retries must run when their backoff is due, not at the next poll.
+    const w = worker({ workerId: `t-retry-${Date.now()}`, handlers, maxAttempts: 4, backoffBaseMs: 100, backoffCapMs: 250, pollIntervalMs: 60_000 });
     await w.start();
     const [flaky] = await enqueue(p, [{ taskType: "reserve_inventory", payload: { sku: "S1", quantity: 1, warehouse: "w" }, maxAttempts: 3 }]);
     const [declined] = await enqueue(p, [{ taskType: "capture_payment", payload: { orderReference: "R1", amountCents: 5, currency: "EUR" } }]);
-    await waitFor("both to dead-letter", async () => (await statuses(p, [flaky, declined])).dead_lettered === 2, 20_000);
+    await waitFor("both to dead-letter", async () => (await statuses(p, [flaky, declined])).dead_lettered === 2, 5_000);
     await w.stop();
 
     const attempts = await p.query(`SELECT task_id::text, attempt, outcome, backoff_ms, error_class, error_message FROM fulfillment_attempts WHERE task_id = ANY($1::bigint[]) ORDER BY task_id, attempt`, [
@@ -153,7 +154,8 @@ describe("fulfillment worker on PostgreSQL", () => {
     const heldMine = held.filter((t) => ids.includes(t.id));
     expect(heldMine.length).toBe(20);
     const t0 = Date.now();
-    const w = worker({ workerId: `t-rescuer-${Date.now()}`, handlers: { noop: async () => {} }, pollIntervalMs: 200 });
+    // A one-minute poll interval: the rescuer must wake by itself when the first lease lapses.
+    const w = worker({ workerId: `t-rescuer-${Date.now()}`, handlers: { noop: async () => {} }, pollIntervalMs: 60_000 });
     await w.start();
     await waitFor("the rescuer to finish them", async () => (await statuses(p, ids)).succeeded === 20, 10_000);
     const recoveryMs = Date.now() - t0;

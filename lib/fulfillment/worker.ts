@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { logger } from "@/lib/platform/logger";
 import { backoffMs, errorClass, errorFingerprint, isNonRetryable, NonRetryableError } from "./errors";
-import { claim, complete, fail, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
+import { claim, complete, fail, nextDueInMs, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
 import { loopErrorsTotal, taskDuration, tasksProcessed } from "./metrics";
 
 export type TaskHandler = (task: ClaimedTask) => Promise<void>;
@@ -241,8 +241,12 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
         if (loopSamples.length > LOOP_SAMPLES) loopSamples.shift();
         if (streak > 0) log.info({ afterErrors: streak }, "fulfillment worker loop recovered");
         streak = 0;
-        // A full batch means more is probably waiting: go again without sleeping.
-        if (tasks.length < opts.batchSize) await idle(opts.pollIntervalMs);
+        // A full batch means more is probably waiting: go again without sleeping. Otherwise sleep
+        // until a NOTIFY, the next retry/delayed task or lease expiry is due, or the poll interval.
+        if (tasks.length < opts.batchSize) {
+          const due = await nextDueInMs(opts.pool);
+          await idle(due === null ? opts.pollIntervalMs : Math.min(opts.pollIntervalMs, due + 5));
+        }
       } catch (err) {
         streak++;
         status.loopErrors++;
