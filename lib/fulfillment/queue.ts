@@ -260,13 +260,14 @@ export async function renewLeases(client: Queryable, workerId: string, ids: bigi
 /**
  * Milliseconds until the next task becomes claimable without a notification: a scheduled retry
  * or delayed task coming due, or a running task's lease running out (its worker may be dead).
- * Null when nothing is scheduled. Three index probes: (status, run_at) twice, (lease_expires_at).
+ * 0 when one is due already (it may have come due since the last claim); null when nothing is
+ * waiting. Three index probes: (status, run_at) twice, (lease_expires_at).
  */
 export async function nextDueInMs(client: Queryable): Promise<number | null> {
   const { rows } = await client.query<{ ms: number | null }>(
     `SELECT extract(epoch FROM least(
-              (SELECT min(run_at) FROM fulfillment_tasks WHERE status = 'retry_scheduled' AND run_at > now()),
-              (SELECT min(run_at) FROM fulfillment_tasks WHERE status = 'pending' AND run_at > now()),
+              (SELECT min(run_at) FROM fulfillment_tasks WHERE status = 'retry_scheduled'),
+              (SELECT min(run_at) FROM fulfillment_tasks WHERE status = 'pending'),
               (SELECT min(lease_expires_at) FROM fulfillment_tasks WHERE status = 'running' AND lease_expires_at IS NOT NULL)
             ) - now()) * 1000 AS ms`,
   );

@@ -14,6 +14,7 @@ const schema = z.object({
   FULFILLMENT_MAX_ATTEMPTS: int(5),
   FULFILLMENT_LEASE_SECONDS: z.coerce.number().positive().default(30),
   FULFILLMENT_CONCURRENCY: int(10),
+  FULFILLMENT_TASK_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   FULFILLMENT_BACKOFF_BASE_MS: int(1_000),
   FULFILLMENT_BACKOFF_CAP_MS: int(300_000),
   FULFILLMENT_PROVIDER_URL: z.string().url().optional(),
@@ -42,5 +43,6 @@ export function workerOptionsFromEnv(s: FulfillmentSettings = fulfillmentSetting
     maxAttempts: s.FULFILLMENT_MAX_ATTEMPTS,
     backoffBaseMs: s.FULFILLMENT_BACKOFF_BASE_MS,
     backoffCapMs: s.FULFILLMENT_BACKOFF_CAP_MS,
+    taskTimeoutMs: Math.round(s.FULFILLMENT_TASK_TIMEOUT_SECONDS * 1000),
   };
 }

@@ -122,6 +122,19 @@ describe("fulfillment worker on PostgreSQL", () => {
     expect(tasks.rows[0].error_fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it("fails a hung handler's attempt after the task timeout instead of holding its lease forever", async () => {
+    const w = worker({ workerId: `t-hung-${Date.now()}`, handlers: { noop: () => new Promise<void>(() => {}) }, taskTimeoutMs: 200, backoffBaseMs: 60_000 });
+    await w.start();
+    const [id] = await enqueue(p, [{ taskType: "noop", payload: { hung: true } }]);
+    const row = await waitFor("the attempt to time out", async () => {
+      const { rows } = await p.query(`SELECT status::text, last_error_class, lease_owner FROM fulfillment_tasks WHERE id = $1 AND status = 'retry_scheduled'`, [String(id)]);
+      return rows[0];
+    }, 5_000);
+    await w.stop();
+    expect(row).toEqual({ status: "retry_scheduled", last_error_class: "TaskTimeoutError", lease_owner: null });
+    await p.query(`UPDATE fulfillment_tasks SET status = 'discarded' WHERE id = $1`, [String(id)]);
+  });
+
   it("schedules each retry run_at = failure time + recorded backoff", async () => {
     const w = worker({
       workerId: `t-sched-${Date.now()}`,

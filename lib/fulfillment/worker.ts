@@ -26,6 +26,11 @@ export interface WorkerOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   handlers?: HandlerRegistry;
+  /**
+   * A handler still running after this fails its attempt with a retryable TaskTimeoutError
+   * (default 5 min). Without it a hung handler would keep its lease renewed forever.
+   */
+  taskTimeoutMs?: number;
   /** Injected in tests to pin the jitter. */
   random?: () => number;
   /** Extra settings shown on the worker row (e.g. where it runs). */
@@ -53,11 +58,27 @@ export interface FulfillmentWorker {
 }
 
 const MAX_LOOP_BACKOFF_MS = 5_000;
+const MIN_IDLE_MS = 50;
 const LOOP_SAMPLES = 200;
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+export class TaskTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TaskTimeoutError";
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, taskType: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TaskTimeoutError(`Handler for ${taskType} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function defaultWorkerId(): string {
@@ -70,6 +91,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
   const baseMs = opts.backoffBaseMs ?? 1_000;
   const capMs = opts.backoffCapMs ?? 300_000;
   const heartbeatMs = Math.max(50, Math.floor(opts.leaseMs / 3));
+  const taskTimeoutMs = opts.taskTimeoutMs ?? 300_000;
   const log = logger.child({ component: "fulfillment-worker", workerId: id });
 
   const status: WorkerStatus = {
@@ -82,6 +104,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
   let heartbeatRunning: Promise<void> | null = null;
   let listener: pg.PoolClient | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
+  let detachListener: () => void = () => {};
   let unpersistedLoopErrors = 0;
   let lastLoopAt: Date | null = null;
   const loopSamples: number[] = [];
@@ -120,6 +143,10 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     let client: pg.PoolClient | null = null;
     try {
       client = await opts.pool.connect();
+      if (stopping) {
+        client.release(); // stop() ran while we were connecting
+        return;
+      }
       const c = client;
       const drop = (err?: Error) => {
         if (listener !== c) return;
@@ -131,20 +158,28 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
           reconnectTimer = setTimeout(() => void listen(), 1_000);
         }
       };
+      const onEnd = () => drop();
       c.on("notification", wake);
       c.on("error", drop);
-      c.on("end", () => drop());
+      c.on("end", onEnd);
+      detachListener = () => {
+        c.removeListener("notification", wake);
+        c.removeListener("error", drop);
+        c.removeListener("end", onEnd);
+      };
       listener = c;
       await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
       status.listening = true;
       wake(); // work may have arrived while we were not listening
     } catch (err) {
+      status.listening = false;
+      // If the connection's own error handler already dropped it, it has scheduled the retry.
+      const handled = client !== null && listener !== client;
       if (client && listener === client) {
         listener = null;
         client.release(err as Error);
       }
-      status.listening = false;
-      if (!stopping) reconnectTimer = setTimeout(() => void listen(), 1_000);
+      if (!handled && !stopping) reconnectTimer = setTimeout(() => void listen(), 1_000);
     }
   }
 
@@ -154,7 +189,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     try {
       const handler = handlers[task.taskType];
       if (!handler) throw new NonRetryableError(`No handler is registered for task type "${task.taskType}".`);
-      await handler(task);
+      await withTimeout(handler(task), taskTimeoutMs, task.taskType);
       const durationMs = performance.now() - started;
       taskDuration.observe({ task_type: task.taskType }, durationMs / 1000);
       successes.push({ id: task.id, durationMs, taskType: task.taskType });
@@ -244,8 +279,10 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
         // A full batch means more is probably waiting: go again without sleeping. Otherwise sleep
         // until a NOTIFY, the next retry/delayed task or lease expiry is due, or the poll interval.
         if (tasks.length < opts.batchSize) {
+          // At least MIN_IDLE_MS: a due task we could not claim is locked by someone else's
+          // transaction; do not spin on it.
           const due = await nextDueInMs(opts.pool);
-          await idle(due === null ? opts.pollIntervalMs : Math.min(opts.pollIntervalMs, due + 5));
+          await idle(due === null ? opts.pollIntervalMs : Math.min(opts.pollIntervalMs, Math.max(MIN_IDLE_MS, due + 5)));
         }
       } catch (err) {
         streak++;
@@ -323,6 +360,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
       listener = null;
       status.listening = false;
       await c.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
+      detachListener();
       c.release();
     }
     status.state = "stopped";
