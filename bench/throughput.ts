@@ -94,6 +94,8 @@ interface RunResult {
   tasksPerSec: number;
   handled: number;
   remaining: number;
+  /** "go" → first handler call in the fastest process */
+  firstTaskMs: number;
   /** ours only: rows in fulfillment_attempts after the run (must equal tasks) */
   attemptRows?: number;
 }
@@ -141,7 +143,7 @@ async function runOne(t: Target, processes: number, roundNo: number): Promise<Ru
   await monitor.end();
 
   for (const c of children) c.send({ type: "stop" });
-  await Promise.all(children.map((c) => waitForMessage(c, "stopped", 30_000).catch(() => null)));
+  const stopped = await Promise.all(children.map((c) => waitForMessage<{ firstTaskMs: number | null }>(c, "stopped", 30_000).catch(() => null)));
   await Promise.all(children.map((c) => waitForExit(c, 10_000)));
   const handled = [...counts.values()].reduce((s, n) => s + n, 0);
   return {
@@ -154,6 +156,8 @@ async function runOne(t: Target, processes: number, roundNo: number): Promise<Ru
     tasksPerSec: remaining === 0 ? Math.round(TASKS / seconds) : 0,
     handled,
     remaining,
+    // Worker start-up is inside `seconds` for every system; this shows how much of it it was.
+    firstTaskMs: round(Math.min(...stopped.map((m) => m?.firstTaskMs ?? Infinity)), 0),
   };
 }
 

@@ -9,7 +9,10 @@ const config = JSON.parse(rawConfig) as { url: string; knobs: ThroughputKnobs; w
 
 let handled = 0;
 let reported = -1;
+let goAt = 0;
+let firstAt = 0;
 const onDone = (n: number) => {
+  if (handled === 0) firstAt = performance.now();
   handled += n;
 };
 
@@ -41,13 +44,14 @@ let worker: StartedWorker | null = null;
 process.on("message", async (m: { type: string }) => {
   try {
     if (m.type === "go") {
+      goAt = performance.now();
       worker = await start();
-      send({ type: "started" });
+      send({ type: "started", startMs: performance.now() - goAt });
     } else if (m.type === "stop") {
       await worker?.stop();
       clearInterval(reporter);
       send({ type: "count", n: handled });
-      send({ type: "stopped", n: handled });
+      send({ type: "stopped", n: handled, firstTaskMs: firstAt ? firstAt - goAt : null });
       setTimeout(() => process.exit(0), 50);
     }
   } catch (err) {
