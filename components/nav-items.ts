@@ -15,5 +15,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
   { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },
+  { href: "/exports", label: "Exports", permission: "admin" },
   { href: "/admin", label: "Admin", permission: "admin" },
 ];

@@ -4,7 +4,7 @@ import { requirePage } from "@/lib/platform/auth/identity";
 import { can } from "@/lib/platform/auth/roles";
 import { signOut } from "@/lib/platform/auth/auth";
 import { NAV_ITEMS } from "@/components/nav-items";
-import { NavLink } from "@/components/nav-link";
+import { MainNav } from "@/components/main-nav";
 import { Providers } from "@/components/providers";
 
 export const dynamic = "force-dynamic";
@@ -20,11 +20,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
           <Link href="/" className="font-semibold text-slate-900 no-underline dark:text-white">Opsdeck</Link>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
-            {NAV_ITEMS.filter((i) => can(user.role, i.permission)).map((i) => (
-              <NavLink key={i.href} href={i.href}>{i.label}</NavLink>
-            ))}
-          </nav>
+          <MainNav items={NAV_ITEMS.filter((i) => can(user.role, i.permission)).map(({ href, label }) => ({ href, label }))} />
           <div className="flex items-center gap-3 text-sm">
             <span className="text-slate-500" data-testid="current-user">{user.email} · <span className="font-medium">{user.role}</span></span>
             <form action={doSignOut}>
