@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import type pg from "pg";
-import { httpProvider, ProviderError, ProviderRejectedError, ProviderTimeoutError, simulatedProvider } from "./provider";
+import { httpProvider, incidentSchedule, ProviderError, ProviderRejectedError, ProviderTimeoutError, simulatedProvider } from "./provider";
 import { isNonRetryable } from "./errors";
 import { createDemoOrders, seedFulfillmentHistory } from "./simulator";
 import { parkQueuedTasks, testPool } from "./test-helpers";
@@ -59,6 +59,22 @@ describe("provider adapter", () => {
     const results: string[] = [];
     for (let i = 0; i < 3; i++) results.push(await sim.call("reserve_inventory", { sku: "S" }).then(() => "ok", (e) => (isNonRetryable(e) ? "dead" : "retry")));
     expect(results).toEqual(["dead", "retry", "ok"]);
+  });
+
+  it("outside an incident, only retryable failures happen", async () => {
+    const rolls = [0.01, 0.9, 0.05, 0.9];
+    const sim = simulatedProvider({ failureRate: 0.08, nonRetryableRate: 0.02, latencyMs: 0, random: () => rolls.shift()!, inIncident: () => false });
+    const results: string[] = [];
+    for (let i = 0; i < 2; i++) results.push(await sim.call("reserve_inventory", { sku: "S" }).then(() => "ok", (e) => (isNonRetryable(e) ? "dead" : "retry")));
+    expect(results).toEqual(["retry", "retry"]);
+  });
+
+  it("schedules a 2-minute incident a minute after start, then every 12 minutes", () => {
+    let t = 0;
+    const inIncident = incidentSchedule(0, 120, 720, () => t);
+    const at = (seconds: number) => ((t = seconds * 1000), inIncident());
+    expect([at(0), at(59), at(60), at(179), at(180), at(779), at(780), at(899), at(900)]).toEqual([false, false, true, true, false, false, true, true, false]);
+    expect(incidentSchedule(0, 120, 0)()).toBe(true); // no schedule: always on
   });
 });
 

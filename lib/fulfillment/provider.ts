@@ -73,6 +73,20 @@ export interface SimulatedMix {
   nonRetryableRate: number;
   latencyMs: number;
   random?: () => number;
+  /** When given, non-retryable failures happen only while this returns true (an incident). */
+  inIncident?: () => boolean;
+}
+
+/**
+ * Calm periods broken by incidents, on the wall clock: the first incident starts a minute after
+ * `startedAt`, then one every `everySeconds`. Calm periods let the demo's alerts resolve again.
+ */
+export function incidentSchedule(startedAt: number, durationSeconds: number, everySeconds: number, now = Date.now): () => boolean {
+  if (everySeconds <= 0) return () => true;
+  return () => {
+    const into = ((now() - startedAt) / 1000 - 60 + everySeconds) % everySeconds;
+    return into < durationSeconds;
+  };
 }
 
 /** Demo stand-in: fails with a few distinct, realistic errors so the console has groups to show. */
@@ -82,7 +96,8 @@ export function simulatedProvider(mix: SimulatedMix): Provider {
     async call(operation, body) {
       if (mix.latencyMs > 0) await new Promise((r) => setTimeout(r, Math.round(mix.latencyMs * (0.5 + rnd()))));
       const roll = rnd();
-      if (roll < mix.nonRetryableRate) {
+      const nonRetryableRate = !mix.inIncident || mix.inIncident() ? mix.nonRetryableRate : 0;
+      if (roll < nonRetryableRate) {
         const ref = String(body.sku ?? body.orderReference ?? "item");
         const message =
           operation === "capture_payment" ? `Card declined for ${ref}: insufficient funds`
@@ -90,7 +105,7 @@ export function simulatedProvider(mix: SimulatedMix): Provider {
           : `Unknown SKU ${ref} at provider`;
         throw new ProviderRejectedError(message, 422);
       }
-      if (roll < mix.nonRetryableRate + mix.failureRate) {
+      if (roll < nonRetryableRate + mix.failureRate) {
         const which = Math.floor(rnd() * 3);
         if (which === 0) throw new ProviderTimeoutError(`Provider ${operation} timed out after 5000 ms`);
         if (which === 1) throw new ProviderError(`Provider ${operation} failed with 503: upstream warehouse unavailable`, 503);
@@ -110,6 +125,7 @@ export function providerFromEnv(): Provider {
       failureRate: s.FULFILLMENT_SIMULATED_FAILURE_RATE,
       nonRetryableRate: s.FULFILLMENT_SIMULATED_NONRETRYABLE_RATE,
       latencyMs: s.FULFILLMENT_SIMULATED_LATENCY_MS,
+      inIncident: incidentSchedule(Date.now(), s.FULFILLMENT_SIMULATED_INCIDENT_SECONDS, s.FULFILLMENT_SIMULATED_INCIDENT_EVERY_SECONDS),
     });
   }
   return {

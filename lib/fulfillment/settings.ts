@@ -22,6 +22,10 @@ const schema = z.object({
   FULFILLMENT_SIMULATED_FAILURE_RATE: rate.default(0.08),
   FULFILLMENT_SIMULATED_NONRETRYABLE_RATE: rate.default(0.02),
   FULFILLMENT_SIMULATED_LATENCY_MS: int(40, 0),
+  /** Demo incidents: non-retryable failures happen only during an incident of this length… */
+  FULFILLMENT_SIMULATED_INCIDENT_SECONDS: int(120, 0),
+  /** …which recurs this often (0 = no calm periods: the non-retryable rate applies all the time). */
+  FULFILLMENT_SIMULATED_INCIDENT_EVERY_SECONDS: int(720, 0),
   OPSDECK_DEMO: bool(false),
   OPSDECK_SIMULATOR: bool(false),
   OPSDECK_SIMULATOR_RATE_PER_SECOND: z.coerce.number().positive().default(3),
