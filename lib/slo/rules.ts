@@ -75,7 +75,8 @@ export function burnRuleDetails(): (BurnRuleDetail & { rule: AlertRule })[] {
         keepFiringForSeconds: 0,
         severity: w.severity,
         labels: { slo: slo.name, long_window: long, short_window: short, service: slo.service },
-        summary: `${slo.displayName}: error budget burning ${factor}× too fast (${long} and ${short})`,
+        // {{ value }} is the observed long-window burn rate; the factor is the threshold it crossed.
+        summary: `${slo.displayName}: error budget burning at {{ value }}× the sustainable rate (threshold ${factor}× over ${long} and ${short})`,
         description:
           `SLO "${slo.displayName}" (${slo.objective}, ${slo.windowLabel} window) is spending its error budget at more than ` +
           `${factor}× the sustainable rate over both the last ${long} and the last ${short}: at this pace ${w.budgetPercent}% ` +
