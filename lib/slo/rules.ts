@@ -75,8 +75,8 @@ export function burnRuleDetails(): (BurnRuleDetail & { rule: AlertRule })[] {
         keepFiringForSeconds: 0,
         severity: w.severity,
         labels: { slo: slo.name, long_window: long, short_window: short, service: slo.service },
-        // {{ value }} is the observed long-window burn rate; the factor is the threshold it crossed.
-        summary: `${slo.displayName}: error budget burning at {{ value }}× the sustainable rate (threshold ${factor}× over ${long} and ${short})`,
+        // No {{ value }}: in the Prometheus export the alert's value is the error ratio, not the burn rate.
+        summary: `${slo.displayName}: error budget burning faster than ${factor}× the sustainable rate over ${long} and ${short}`,
         description:
           `SLO "${slo.displayName}" (${slo.objective}, ${slo.windowLabel} window) is spending its error budget at more than ` +
           `${factor}× the sustainable rate over both the last ${long} and the last ${short}: at this pace ${w.budgetPercent}% ` +
