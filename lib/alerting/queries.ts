@@ -4,28 +4,9 @@ import { db } from "@/lib/platform/db";
 import type { AlertInstance } from "@/lib/generated/prisma/client";
 import { mutingFor } from "./notify/dispatch";
 import { findRule } from "./registry";
+import type { AlertView } from "./types";
 
-export interface AlertView {
-  id: string;
-  rule: string;
-  source: string;
-  state: string;
-  severity: string;
-  labels: Record<string, string>;
-  summary: string;
-  description: string;
-  runbook: string | null;
-  runbookUrl: string | null;
-  value: number | null;
-  activeAt: string;
-  firedAt: string | null;
-  resolvedAt: string | null;
-  lastEvalAt: string;
-  lastError: string | null;
-  ack: { by: string; comment: string | null; at: string } | null;
-  silencedBy: string[];
-  inhibitedBy: string | null;
-}
+export type { AlertView };
 
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 const STATE_ORDER: Record<string, number> = { firing: 0, error: 1, nodata: 2, pending: 3 };

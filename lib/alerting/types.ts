@@ -66,3 +66,26 @@ export function compare(value: number, op: Comparison, threshold: number): boole
       return value !== threshold;
   }
 }
+
+/** An alert as pages and the API show it (dates as ISO strings; client-safe). */
+export interface AlertView {
+  id: string;
+  rule: string;
+  source: string;
+  state: string;
+  severity: string;
+  labels: Record<string, string>;
+  summary: string;
+  description: string;
+  runbook: string | null;
+  runbookUrl: string | null;
+  value: number | null;
+  activeAt: string;
+  firedAt: string | null;
+  resolvedAt: string | null;
+  lastEvalAt: string;
+  lastError: string | null;
+  ack: { by: string; comment: string | null; at: string } | null;
+  silencedBy: string[];
+  inhibitedBy: string | null;
+}
