@@ -54,6 +54,12 @@ test("an admin creates an API key, sees it once, and reads /metrics with it", as
   const text = await metrics.text();
   expect(text).toContain("# TYPE http_requests_total counter");
   expect(text).toMatch(/process_cpu_user_seconds_total/);
+
+  // Revoking (after the confirmation) stops the key at once.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("row", { name: /e2e-prometheus/ }).getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("row", { name: /e2e-prometheus/ })).toContainText("revoked");
+  expect((await request.get("/metrics", { headers: { authorization: `Bearer ${key}` } })).status()).toBe(401);
 });
 
 test("overview screenshot", async ({ page }, testInfo) => {

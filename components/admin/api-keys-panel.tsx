@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "@/components/api-client";
+import { ApiActionButton } from "@/components/api-action-button";
 import { Badge, buttonClass, Empty, ErrorNote, inputClass, tableClass } from "@/components/ui";
 import { SCOPES, SCOPE_HELP, type Scope } from "@/lib/platform/auth/roles";
 
@@ -37,16 +38,6 @@ export function ApiKeysPanel({ initial }: { initial: KeyRow[] }) {
       setError((err as Error).message);
     } finally {
       setBusy(false);
-    }
-  }
-
-  async function revoke(row: KeyRow) {
-    if (!confirm(`Revoke "${row.name}"? Anything using it stops working at once.`)) return;
-    try {
-      await api(`/api/v1/admin/api-keys/${row.id}`, { method: "DELETE" });
-      router.refresh();
-    } catch (err) {
-      setError((err as Error).message);
     }
   }
 
@@ -93,7 +84,7 @@ export function ApiKeysPanel({ initial }: { initial: KeyRow[] }) {
                 <td>{k.scopes.join(", ")}</td>
                 <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
                 <td>{k.revokedAt ? <Badge tone="bad">revoked</Badge> : <Badge tone="good">active</Badge>}</td>
-                <td>{k.revokedAt ? null : <button className={buttonClass.secondary} onClick={() => revoke(k)}>Revoke</button>}</td>
+                <td>{k.revokedAt ? null : <ApiActionButton label="Revoke" url={`/api/v1/admin/api-keys/${k.id}`} method="DELETE" confirm={`Revoke "${k.name}"? Anything using it stops working at once.`} />}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@
 // page shows only a hint ("hooks.slack.com (URL hidden)").
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { ApiActionButton } from "@/components/api-action-button";
 import { api } from "@/components/api-client";
 import { ErrorNote, buttonClass, inputClass } from "@/components/ui";
 
@@ -76,25 +77,12 @@ export function ReceiverForm() {
 }
 
 export function DeleteReceiverButton({ id, name }: { id: string; name: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
   return (
-    <>
-      <button
-        className={buttonClass.secondary}
-        onClick={async () => {
-          if (!window.confirm(`Remove receiver "${name}"? Pending notifications to it will fail.`)) return;
-          try {
-            await api(`/api/v1/alerts/receivers/${id}`, { method: "DELETE" });
-            router.refresh();
-          } catch (err) {
-            setError((err as Error).message);
-          }
-        }}
-      >
-        Remove
-      </button>
-      {error ? <ErrorNote>{error}</ErrorNote> : null}
-    </>
+    <ApiActionButton
+      label="Remove"
+      url={`/api/v1/alerts/receivers/${id}`}
+      method="DELETE"
+      confirm={`Remove receiver "${name}"? Pending notifications to it will fail.`}
+    />
   );
 }

@@ -2,6 +2,7 @@
 // Create a silence: matchers as text, a preview of the open alerts it would silence, duration, comment.
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { ApiActionButton } from "@/components/api-action-button";
 import { api } from "@/components/api-client";
 import { Badge, ErrorNote, buttonClass, inputClass } from "@/components/ui";
 
@@ -86,25 +87,5 @@ export function SilenceForm({ initialMatchers = "" }: { initialMatchers?: string
 }
 
 export function ExpireSilenceButton({ id }: { id: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <>
-      <button
-        className={buttonClass.secondary}
-        onClick={async () => {
-          setError(null);
-          try {
-            await api(`/api/v1/alerts/silences/${id}/expire`, { method: "POST", json: {} });
-            router.refresh();
-          } catch (err) {
-            setError((err as Error).message);
-          }
-        }}
-      >
-        Expire
-      </button>
-      {error ? <ErrorNote>{error}</ErrorNote> : null}
-    </>
-  );
+  return <ApiActionButton label="Expire" url={`/api/v1/alerts/silences/${id}/expire`} json={{}} />;
 }
