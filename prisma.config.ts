@@ -33,6 +33,26 @@ function reportNameAndCharAsText(adapter: object): void {
   queryable.__opsdeckPatched = true;
 }
 
+// adapter-pg's executeScript splits a migration on every ";", including those inside comments and
+// string literals. PostgreSQL takes the whole script as one simple query, which also applies it
+// atomically (a failed migration leaves nothing half-done).
+type ScriptRunner = { client: pg.Pool; onError(error: unknown): never; executeScript(script: string): Promise<void> };
+function runScriptsWhole(adapter: object): void {
+  const runner = adapter as ScriptRunner;
+  runner.executeScript = async (script) => {
+    try {
+      await runner.client.query(script);
+    } catch (error) {
+      runner.onError(error);
+    }
+  };
+}
+
+function patchAdapter(adapter: object): void {
+  reportNameAndCharAsText(adapter);
+  runScriptsWhole(adapter);
+}
+
 async function adapterFactory() {
   const url = process.env.DATABASE_URL || (await startEmbeddedPostgres({ unref: true })).url;
   const base = poolConfigFromUrl(url);
@@ -40,7 +60,7 @@ async function adapterFactory() {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    reportNameAndCharAsText(adapter);
+    patchAdapter(adapter);
     return adapter;
   };
   // adapter-pg drops its shadow database while its own pool is still connected, which fails;
@@ -51,7 +71,7 @@ async function adapterFactory() {
     const name = `prisma_migrate_shadow_db_${randomUUID()}`;
     await admin.query(`CREATE DATABASE "${name}"`);
     const adapter = await new PrismaPg({ ...base, database: name }).connect();
-    reportNameAndCharAsText(adapter);
+    patchAdapter(adapter);
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
