@@ -63,7 +63,7 @@ export function LivePanel({ window, initial }: { window: string; initial: PanelD
   return (
     <div className="grid gap-4">
       {q.error ? <ErrorNote>Refresh failed ({q.error.message}); showing data from {new Date(d.generated_at).toLocaleTimeString()}. Retrying every 5 s.</ErrorNote> : null}
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" data-testid="fulfillment-tiles">
         <Stat label="Pending" value={fmt.format(t.pending)} hint="due or scheduled for retry" />
         <Stat label="Running" value={fmt.format(t.running)} />
         <Stat label="Oldest pending" value={age(t.oldest_pending_age_seconds)} tone={(t.oldest_pending_age_seconds ?? 0) > 300 ? "warn" : undefined} />
@@ -123,7 +123,7 @@ export function LivePanel({ window, initial }: { window: string; initial: PanelD
             </thead>
             <tbody className="tabular-nums">
               {d.task_types.map((r) => (
-                <tr key={r.task_type}>
+                <tr key={r.task_type} data-testid="task-type-row">
                   <td className="font-mono text-xs">{r.task_type}</td>
                   <td className="text-right">{fmt.format(r.pending)}</td>
                   <td className="text-right">{fmt.format(r.running)}</td>
@@ -166,7 +166,7 @@ export function LivePanel({ window, initial }: { window: string; initial: PanelD
               </thead>
               <tbody className="tabular-nums">
                 {d.workers.map((w) => (
-                  <tr key={w.id}>
+                  <tr key={w.id} data-testid="worker-row">
                     <td className="font-mono text-xs">{w.id}</td>
                     <td>
                       <Badge tone={stateTone[w.state] ?? "neutral"}>{w.state}</Badge>
