@@ -14,11 +14,12 @@ const WORKER = "bench-profile";
 async function capture(url: string, run: (c: pg.PoolClient) => Promise<unknown>): Promise<{ text: string; values: unknown[] }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const original = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+  const original = client.query.bind(client) as (query: string | pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>;
   let seen: { text: string; values: unknown[] } | null = null;
-  (client as unknown as { query: unknown }).query = (text: string, values: unknown[]) => {
-    if (!seen) seen = { text, values };
-    return original(text, values);
+  // Plain (text, values) calls and named prepared statements ({ name, text, values }) alike.
+  (client as unknown as { query: unknown }).query = (query: string | pg.QueryConfig, values?: unknown[]) => {
+    if (!seen) seen = typeof query === "string" ? { text: query, values: values ?? [] } : { text: query.text, values: query.values ?? [] };
+    return original(query, values);
   };
   try {
     await original("begin");

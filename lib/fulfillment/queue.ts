@@ -37,7 +37,11 @@ export function validateTask(taskType: string, payload: unknown, where = "payloa
   return r.data;
 }
 
-/** Inserts tasks in one multi-row statement, then wakes listening workers. Returns ids in input order. */
+/**
+ * Inserts tasks and wakes listening workers in one statement (one round trip; the notification is
+ * delivered at commit, so inside a caller's transaction only if it commits; identical ones collapse).
+ * Returns the new ids in input order (ids ascend with it).
+ */
 export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<bigint[]> {
   if (tasks.length === 0) return [];
   const types: string[] = [];
@@ -58,21 +62,25 @@ export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<
   });
   const { rows } = await client
     .query<{ id: string }>(
-    `INSERT INTO fulfillment_tasks (task_type, payload, order_item_id, run_at, max_attempts)
-     SELECT t, p, oi, coalesce(r, now()), m
-       FROM unnest($1::text[], $2::jsonb[], $3::uuid[], $4::timestamptz[], $5::int[]) WITH ORDINALITY AS x(t, p, oi, r, m, ord)
-      ORDER BY ord
-     RETURNING id`,
-    [types, payloads, items, runAts, maxes],
+    `WITH inserted AS (
+       INSERT INTO fulfillment_tasks (task_type, payload, order_item_id, run_at, max_attempts)
+       SELECT t, p, oi, coalesce(r, now()), m
+         FROM unnest($1::text[], $2::jsonb[], $3::uuid[], $4::timestamptz[], $5::int[]) WITH ORDINALITY AS x(t, p, oi, r, m, ord)
+        ORDER BY ord
+       RETURNING id
+     ), woken AS (SELECT pg_notify($6, ''))
+     SELECT id FROM inserted, woken`,
+    [types, payloads, items, runAts, maxes, NOTIFY_CHANNEL],
     )
     .catch((err: { code?: string }) => {
       if (err.code === "23503") throw new AppError("validation_failed", "orderItemId does not name an existing order item; create the order item first or omit it.");
       throw err;
     });
-  // Delivered at commit when `client` is inside a transaction; identical notifications collapse.
-  await client.query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]);
   return rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Each worker's counter shard, from its id ($1 in every statement that counts outcomes). */
+const COUNTER_SHARD = `(hashtext($1) & 7)`;
 
 export interface ClaimedTask {
   id: bigint;
@@ -91,6 +99,9 @@ export interface ClaimedTask {
  * makes the planner assume thousands of rows and switch on JIT, which cost ~120 ms per claim. An expired task that
  * already used all its attempts is dead-lettered instead of run again (a poison task that kills
  * workers must not loop forever). One attempt row per claimed task, inserted in the same statement.
+ * The updates find their rows by primary key (`= ANY(ARRAY(…))`): joined `FROM picked`, the planner
+ * hashed the whole table instead, so every claim grew slower with every finished task kept. Only
+ * rows picked from `expired` are still 'running' in the statement's snapshot.
  */
 const CLAIM_SQL = `
 WITH expired AS (
@@ -119,28 +130,25 @@ WITH expired AS (
      SET outcome = 'lease_expired', finished_at = now(),
          duration_ms = (extract(epoch FROM now() - a.started_at) * 1000)::int,
          error_class = 'LeaseExpired', error_message = 'The worker stopped renewing its lease (crashed or lost the database).'
-    FROM picked p
-   WHERE p.was_expired AND a.task_id = p.id AND a.outcome = 'running'
+   WHERE a.task_id = ANY(ARRAY(SELECT id FROM picked WHERE was_expired)) AND a.outcome = 'running'
    RETURNING a.task_type
 ), counted AS (
-  INSERT INTO fulfillment_counters (bucket, task_type, outcome, count)
-  SELECT date_trunc('minute', now()), task_type, 'lease_expired', count(*) FROM closed GROUP BY task_type
-  ON CONFLICT (bucket, task_type, outcome) DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count
+  INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count)
+  SELECT date_trunc('minute', now()), task_type, 'lease_expired', ${COUNTER_SHARD}, count(*) FROM closed GROUP BY task_type
+  ON CONFLICT (bucket, task_type, outcome, shard) DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count
 ), exhausted AS (
   UPDATE fulfillment_tasks t
      SET status = 'dead_lettered', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
          dead_lettered_at = now(), finished_at = now(), last_error_class = 'LeaseExpired',
          last_error = 'Lease expired on the last allowed attempt: the task may be crashing its workers.',
          error_fingerprint = 'lease-expired'
-    FROM picked p
-   WHERE t.id = p.id AND p.was_expired AND t.attempts >= t.max_attempts
+   WHERE t.id = ANY(ARRAY(SELECT id FROM picked WHERE was_expired)) AND t.attempts >= t.max_attempts
    RETURNING t.id
 ), claimed AS (
   UPDATE fulfillment_tasks t
      SET status = 'running', attempts = t.attempts + 1, lease_owner = $1,
          lease_expires_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
-    FROM picked p
-   WHERE t.id = p.id AND NOT (p.was_expired AND t.attempts >= t.max_attempts)
+   WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND NOT (t.status = 'running' AND t.attempts >= t.max_attempts)
    RETURNING t.id, t.task_type, t.payload, t.attempts, t.max_attempts, t.order_item_id, t.lease_expires_at
 ), opened AS (
   INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, lease_expires_at, outcome)
@@ -149,10 +157,11 @@ WITH expired AS (
 SELECT id, task_type, payload, attempts, max_attempts, order_item_id FROM claimed ORDER BY id`;
 
 export async function claim(client: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
-  const { rows } = await client.query<{ id: string; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null }>(
-    CLAIM_SQL,
-    [workerId, limit, leaseMs],
-  );
+  const { rows } = await client.query<{ id: string; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null }>({
+    name: "fulfillment_claim", // prepared once per connection: planning this statement cost as much as running it
+    text: CLAIM_SQL,
+    values: [workerId, limit, leaseMs],
+  });
   return rows.map((r) => ({
     id: BigInt(r.id),
     taskType: r.task_type,
@@ -166,8 +175,9 @@ export async function claim(client: Queryable, workerId: string, limit: number, 
 /** Marks tasks succeeded (only those this worker still holds); returns the ids it actually completed. */
 export async function complete(client: Queryable, workerId: string, done: { id: bigint; durationMs: number }[]): Promise<bigint[]> {
   if (done.length === 0) return [];
-  const { rows } = await client.query<{ id: string }>(
-    `WITH input AS (
+  const { rows } = await client.query<{ id: string }>({
+    name: "fulfillment_complete",
+    text: `WITH input AS (
        SELECT * FROM unnest($2::bigint[], $3::int[]) AS x(id, duration_ms)
      ), t AS (
        UPDATE fulfillment_tasks t
@@ -181,14 +191,14 @@ export async function complete(client: Queryable, workerId: string, done: { id: 
          FROM t
         WHERE a.task_id = t.id AND a.attempt = t.attempts AND a.outcome = 'running'
      ), c AS (
-       INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
-       SELECT date_trunc('minute', now()), task_type, 'succeeded', count(*), sum(duration_ms) FROM t GROUP BY task_type
-       ON CONFLICT (bucket, task_type, outcome)
+       INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
+       SELECT date_trunc('minute', now()), task_type, 'succeeded', ${COUNTER_SHARD}, count(*), sum(duration_ms) FROM t GROUP BY task_type
+       ON CONFLICT (bucket, task_type, outcome, shard)
        DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
      )
      SELECT id FROM t`,
-    [workerId, done.map((d) => d.id.toString()), done.map((d) => Math.max(0, Math.round(d.durationMs)))],
-  );
+    values: [workerId, done.map((d) => d.id.toString()), done.map((d) => Math.max(0, Math.round(d.durationMs)))],
+  });
   return rows.map((r) => BigInt(r.id));
 }
 
@@ -225,9 +235,9 @@ export async function fail(client: Queryable, workerId: string, f: FailureRecord
          FROM t
         WHERE a.task_id = t.id AND a.attempt = t.attempts AND a.outcome = 'running'
      ), c AS (
-       INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
-       SELECT date_trunc('minute', now()), task_type, CASE WHEN $3 THEN 'dead_lettered' ELSE 'retried' END, 1, $9 FROM t
-       ON CONFLICT (bucket, task_type, outcome)
+       INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
+       SELECT date_trunc('minute', now()), task_type, CASE WHEN $3 THEN 'dead_lettered' ELSE 'retried' END, ${COUNTER_SHARD}, 1, $9 FROM t
+       ON CONFLICT (bucket, task_type, outcome, shard)
        DO UPDATE SET count = fulfillment_counters.count + 1, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
      )
      SELECT id FROM t`,

@@ -156,7 +156,7 @@ export async function seedFulfillmentHistory(p: pg.Pool = pool()): Promise<void>
         await client.query(
           `INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
            VALUES (date_trunc('minute', now() - make_interval(secs => $1::float * 3600)), $2, $3, 1, 120)
-           ON CONFLICT (bucket, task_type, outcome) DO UPDATE SET count = fulfillment_counters.count + 1, duration_ms = fulfillment_counters.duration_ms + 120`,
+           ON CONFLICT (bucket, task_type, outcome, shard) DO UPDATE SET count = fulfillment_counters.count + 1, duration_ms = fulfillment_counters.duration_ms + 120`,
           [hoursAgo, type, outcome === "failed" ? "retried" : outcome],
         );
       }

@@ -313,7 +313,7 @@ export async function compactCounters(c?: Queryable): Promise<number> {
      ), merged AS (
        INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)
        SELECT date_trunc('day', bucket), task_type, outcome, sum(count), sum(duration_ms) FROM old GROUP BY 1, 2, 3
-       ON CONFLICT (bucket, task_type, outcome)
+       ON CONFLICT (bucket, task_type, outcome, shard)
        DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
      )
      SELECT count(*)::text AS n FROM old`,

@@ -82,6 +82,37 @@ describe("fulfillment worker on PostgreSQL", () => {
     expect(wrows.rows.map((r) => r.state)).toEqual(["stopped", "stopped", "stopped", "stopped"]);
   });
 
+  it("claims the next full batch while one runs, and on stop runs the batch it claimed ahead", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const ran: string[] = [];
+    const w = worker({
+      workerId: `t-ahead-${Date.now()}`,
+      batchSize: 2,
+      concurrency: 2,
+      handlers: {
+        noop: async (t) => {
+          ran.push(String(t.id));
+          await gate; // the first batch stays busy while the worker claims ahead
+        },
+      },
+    });
+    const ids = await enqueue(p, Array.from({ length: 6 }, (_, i) => ({ taskType: "noop", payload: { i } })));
+    await w.start();
+    try {
+      // First batch running (2) + second batch claimed ahead (2), the rest still pending.
+      await waitFor("a batch running and one claimed ahead", async () => (await statuses(p, ids)).running === 4);
+      expect(ran).toHaveLength(2);
+    } finally {
+      const stopped = w.stop();
+      release(); // also on failure, so the worker can stop
+      await stopped;
+    }
+    const after = await statuses(p, ids);
+    expect(after).toEqual({ succeeded: 4, pending: 2 }); // nothing left running with a lease to wait out
+    expect(ran).toHaveLength(4);
+  });
+
   it("retries with backoff, then dead-letters at max attempts; NonRetryableError dead-letters at once", async () => {
     const handlers: HandlerRegistry = {
       reserve_inventory: async () => {

@@ -242,8 +242,8 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     if (done.size < batch.length) log.warn({ lost: batch.length - done.size }, "some completions were refused: their leases had expired and other workers own them");
   }
 
+  /** Runs a claimed batch (claimBatch() already holds its leases) and records the outcomes. */
   async function runBatch(tasks: ClaimedTask[]): Promise<void> {
-    for (const t of tasks) held.add(t.id);
     let next = 0;
     const lane = async () => {
       while (next < tasks.length) await runOne(tasks[next++], unflushed);
@@ -261,13 +261,31 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
   }
 
   // --- the loop ------------------------------------------------------------------------------
+  // After a full batch the next one is claimed while this one runs (its tasks are held, so their
+  // leases are renewed): the claim's round trip overlaps the handlers and the completion write.
+  let prefetched: Promise<ClaimedTask[]> | null = null;
+  const claimBatch = async (): Promise<ClaimedTask[]> => {
+    const tasks = await claim(opts.pool, id, opts.batchSize, opts.leaseMs);
+    for (const t of tasks) held.add(t.id);
+    return tasks;
+  };
+  const takePrefetched = (): Promise<ClaimedTask[]> | null => {
+    const p = prefetched;
+    prefetched = null;
+    return p;
+  };
+
   async function loop(): Promise<void> {
     let streak = 0;
     while (!stopping) {
       const t0 = performance.now();
       try {
         await flush();
-        const tasks = await claim(opts.pool, id, opts.batchSize, opts.leaseMs);
+        const tasks = await (takePrefetched() ?? claimBatch());
+        if (tasks.length === opts.batchSize && !stopping) {
+          prefetched = claimBatch();
+          prefetched.catch(() => {}); // surfaces when awaited on the next turn
+        }
         if (tasks.length > 0) await runBatch(tasks);
         const ms = performance.now() - t0;
         status.lastLoopMs = Math.round(ms * 100) / 100;
@@ -294,6 +312,12 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
         await idle(wait, false);
       }
     }
+    // Stopping: a batch claimed ahead is run, not abandoned to lease expiry.
+    const ahead = await takePrefetched()?.catch((err) => {
+      log.warn({ err }, "the batch claimed ahead could not be read; its tasks are reclaimed after lease expiry");
+      return [];
+    });
+    if (ahead?.length) await runBatch(ahead).catch((err) => log.error({ err }, "could not finish the batch claimed ahead while stopping"));
   }
 
   // --- heartbeat: renew leases, upsert the worker row (with loop errors counted while down) ------
