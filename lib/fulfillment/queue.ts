@@ -271,7 +271,7 @@ export async function renewLeases(client: Queryable, workerId: string, ids: bigi
  * Milliseconds until the next task becomes claimable without a notification: a scheduled retry
  * or delayed task coming due, or a running task's lease running out (its worker may be dead).
  * 0 when one is due already (it may have come due since the last claim); null when nothing is
- * waiting. Three index probes: (status, run_at) twice, (lease_expires_at).
+ * waiting. Three probes of the partial due and running-lease indexes.
  */
 export async function nextDueInMs(client: Queryable): Promise<number | null> {
   const { rows } = await client.query<{ ms: number | null }>(
