@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { logger } from "../logger";
 import { verifyPassword } from "./password";
+import { oidcUser } from "./oidc";
 import { isRole, type Role } from "./roles";
 
 declare module "next-auth" {
@@ -19,15 +20,6 @@ declare module "next-auth" {
 const credentials = z.object({ email: z.string().email(), password: z.string().min(1).max(1024) });
 /** Re-read the user row this often, so a disabled user or a changed role takes effect quickly. */
 const RECHECK_MS = 60_000;
-
-function oidcRole(profile: Record<string, unknown>): Role {
-  const claim = profile[process.env.OIDC_ROLE_CLAIM ?? "roles"];
-  const values = Array.isArray(claim) ? claim : [claim];
-  // The strongest role the identity provider grants wins.
-  for (const role of ["admin", "operator", "merchandiser", "viewer"] as const) if (values.includes(role)) return role;
-  const fallback = process.env.OIDC_DEFAULT_ROLE;
-  return isRole(fallback) ? fallback : "viewer";
-}
 
 function providers(): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
@@ -56,16 +48,7 @@ function providers(): NextAuthConfig["providers"] {
       issuer: process.env.OIDC_ISSUER,
       clientId: process.env.OIDC_CLIENT_ID,
       clientSecret: process.env.OIDC_CLIENT_SECRET,
-      async profile(profile) {
-        const email = String(profile.email ?? "").toLowerCase();
-        const role = oidcRole(profile);
-        const user = await db().user.upsert({
-          where: { email },
-          create: { email, name: String(profile.name ?? email), role },
-          update: { role, lastLoginAt: new Date() },
-        });
-        return { id: user.id, email, name: user.name, role: user.role };
-      },
+      profile: (profile) => oidcUser(profile),
     });
   }
   return list;
@@ -78,7 +61,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   pages: { signIn: "/signin" },
   providers: providers(),
   logger: {
-    error: (error) => logger.warn({ event: "auth_error", type: error.name }),
+    // Auth.js wraps the underlying error as cause.err; its message says why (e.g. an SSO refusal).
+    error: (error) => {
+      const cause = (error.cause as { err?: unknown } | undefined)?.err;
+      logger.warn({ event: "auth_error", type: error.name, reason: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined });
+    },
     warn: (code) => logger.debug({ event: "auth_warning", code }),
   },
   callbacks: {
