@@ -348,7 +348,11 @@ export class AlertEvaluator {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    if (this.client && this.leading) await this.client.query("select pg_advisory_unlock($1)", [LEADER_LOCK_KEY]).catch(() => {});
+    if (this.client && this.leading) {
+      await this.client.query("select pg_advisory_unlock($1)", [LEADER_LOCK_KEY]).catch(() => {});
+      this.leading = false; // a planned hand-over, not a lost lock: no warning
+      logger.info({ event: "alert_evaluator_stepped_down", evaluator: this.id }, "alert evaluator stepped down; another instance leads from its next tick");
+    }
     this.dropClient();
   }
 }
