@@ -1,13 +1,19 @@
 // Anti-cardinality: however many distinct URLs are requested, the HTTP metrics' label values stay
 // in small, known sets (route templates, methods, status codes) and the series count stays bounded.
-import { describe, expect, it } from "vitest";
+// And the scrape endpoints: who may read them, and that the text passes `promtool check metrics`.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it, vi } from "vitest";
+import { createApiKey } from "./auth/api-keys";
 import { NextRequest } from "next/server";
 import { registry } from "./metrics";
 import { GET as notFound } from "@/app/api/[...path]/route";
 import { GET as healthz } from "@/app/api/healthz/route";
 import { GET as metricsRoute } from "@/app/metrics/route";
+import { GET as observabilityPrometheus } from "@/app/api/v1/observability/prometheus/route";
 
 const noParams = { params: Promise.resolve({}) };
+// No browser session in these calls (next-auth's session lookup needs a Next request scope).
+vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => null }));
 
 describe("metrics cardinality", () => {
   it("labels stay bounded across 600 distinct URLs", async () => {
@@ -35,5 +41,35 @@ describe("metrics cardinality", () => {
     const exposition = await registry.metrics();
     expect(exposition).toContain('http_requests_total{route="/api/[...path]",method="GET",status="404"} 300');
     expect(exposition).toMatch(/# TYPE http_request_duration_seconds histogram/);
+  });
+});
+
+describe("scrape endpoints", () => {
+  it("answer 401 without a key, 403 to a key of another scope, and valid exposition text to metrics:read", async () => {
+    const reader = (await createApiKey({ name: `scrape-${Date.now()}`, scopes: ["metrics:read"], actor: "test" })).key;
+    const other = (await createApiKey({ name: `checkout-${Date.now()}`, scopes: ["checkout"], actor: "test" })).key;
+    for (const [route, path] of [[metricsRoute, "/metrics"], [observabilityPrometheus, "/api/v1/observability/prometheus"]] as const) {
+      const call = (key: string | null) => route(new NextRequest(`http://x${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }), noParams);
+      const anonymous = await call(null);
+      expect(anonymous.status).toBe(401);
+      expect((await anonymous.json()).error.code).toBe("unauthenticated");
+      const wrongScope = await call(other);
+      expect(wrongScope.status).toBe(403);
+      expect((await wrongScope.json()).error.message).toMatch(/metrics:read/);
+
+      const ok = await call(reader);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await ok.text();
+      expect(text).toContain("# TYPE http_requests_total counter");
+      // promtool (Debian package "prometheus", installed by .ci/run) parses the exposition (exit 1 on
+      // a format error) and lints names (exit 3). The only lint findings allowed are prom-client's own
+      // default gauges named nodejs_active_*_total; every Opsdeck metric must pass.
+      const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+      expect(check.error).toBeUndefined();
+      const findings = `${check.stdout}${check.stderr}`.split("\n").filter(Boolean);
+      expect(findings.filter((line) => !/^nodejs_active_\w+_total non-counter metrics should not have "_total" suffix$/.test(line))).toEqual([]);
+      expect([0, 3]).toContain(check.status);
+    }
   });
 });
