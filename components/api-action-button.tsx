@@ -1,7 +1,7 @@
 "use client";
-import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { buttonClass, ErrorNote } from "@/components/ui";
 
 /** A button that (after an optional confirmation) calls one API endpoint, then refreshes the page; errors are shown beside it. */
@@ -21,8 +21,7 @@ export function ApiActionButton({
   variant?: keyof typeof buttonClass;
 }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiCall();
   return (
     <>
       <button
@@ -30,16 +29,10 @@ export function ApiActionButton({
         disabled={busy}
         onClick={async () => {
           if (confirm && !window.confirm(confirm)) return;
-          setError(null);
-          setBusy(true);
-          try {
+          await run(async () => {
             await api(url, { method, json });
             router.refresh();
-          } catch (err) {
-            setError((err as Error).message);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         {label}

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { ApiActionButton } from "@/components/api-action-button";
 import { Badge, buttonClass, Empty, ErrorNote, inputClass, tableClass } from "@/components/ui";
 import { SCOPES, SCOPE_HELP, type Scope } from "@/lib/platform/auth/roles";
@@ -22,23 +23,15 @@ export function ApiKeysPanel({ initial }: { initial: KeyRow[] }) {
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["metrics:read"]);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiCall();
 
   async function create(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api<{ name: string; key: string }>("/api/v1/admin/api-keys", { method: "POST", json: { name, scopes } });
-      setCreated(res);
+    await run(async () => {
+      setCreated(await api<{ name: string; key: string }>("/api/v1/admin/api-keys", { method: "POST", json: { name, scopes } }));
       setName("");
       router.refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,28 +2,22 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { ErrorNote, buttonClass, inputClass } from "@/components/ui";
 
 export function AckForm({ alertId }: { alertId: string }) {
   const router = useRouter();
   const [comment, setComment] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useApiCall();
   return (
     <form
       className="flex flex-wrap items-end gap-2"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        await run(async () => {
           await api(`/api/v1/alerts/${alertId}/ack`, { method: "POST", json: { comment } });
           router.refresh();
-        } catch (err) {
-          setError((err as Error).message);
-        } finally {
-          setBusy(false);
-        }
+        });
       }}
     >
       <label className="flex flex-1 flex-col gap-1 text-sm">

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { ApiActionButton } from "@/components/api-action-button";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { ErrorNote, buttonClass, inputClass } from "@/components/ui";
 
 const SEVERITIES = ["critical", "warning", "info"] as const;
@@ -16,25 +17,18 @@ export function ReceiverForm() {
   const [secret, setSecret] = useState("");
   const [eventsUrl, setEventsUrl] = useState("");
   const [severities, setSeverities] = useState<string[]>(["critical", "warning"]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiCall();
   return (
     <form
       className="grid gap-3"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        await run(async () => {
           await api("/api/v1/alerts/receivers", { method: "POST", json: { name, kind, secret, severities, ...(kind === "pagerduty" && eventsUrl ? { eventsUrl } : {}) } });
           setName("");
           setSecret("");
           router.refresh();
-        } catch (err) {
-          setError((err as Error).message);
-        } finally {
-          setBusy(false);
-        }
+        });
       }}
     >
       <div className="flex flex-wrap gap-3">

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { ApiActionButton } from "@/components/api-action-button";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { Badge, ErrorNote, buttonClass, inputClass } from "@/components/ui";
 
 interface Preview {
@@ -16,9 +17,8 @@ export function SilenceForm({ initialMatchers = "" }: { initialMatchers?: string
   const [minutes, setMinutes] = useState(60);
   const [comment, setComment] = useState("");
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useApiCall();
 
   async function doPreview() {
     setError(null);
@@ -35,18 +35,12 @@ export function SilenceForm({ initialMatchers = "" }: { initialMatchers?: string
       className="grid gap-3"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        await run(async () => {
           const r = await api<{ silenced: number; endsAt: string }>("/api/v1/alerts/silences", { method: "POST", json: { matchers, comment, durationMinutes: minutes } });
           setDone(`Silence created until ${r.endsAt}; ${r.silenced} open alert(s) silenced.`);
           setPreview(null);
           router.refresh();
-        } catch (err) {
-          setError((err as Error).message);
-        } finally {
-          setBusy(false);
-        }
+        });
       }}
     >
       <label className="flex flex-col gap-1 text-sm">

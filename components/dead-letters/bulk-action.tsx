@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { Badge, buttonClass, ErrorNote, inputClass } from "@/components/ui";
 import { describeFilter } from "@/lib/fulfillment/dead-letters/filter";
 
@@ -32,8 +33,7 @@ export function BulkAction({ action, filter, label }: { action: "retry" | "disca
   const router = useRouter();
   const [dry, setDry] = useState<DryRun | null>(null);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiCall();
   const [opId, setOpId] = useState<string | null>(null);
 
   const op = useQuery({
@@ -46,18 +46,6 @@ export function BulkAction({ action, filter, label }: { action: "retry" | "disca
     },
     refetchInterval: (q) => (q.state.data && q.state.data.status !== "running" ? false : 1000),
   });
-
-  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    setBusy(true);
-    setError(null);
-    try {
-      return await fn();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const startDryRun = () => run(async () => setDry(await api<DryRun>("/api/v1/fulfillment/bulk-operations/dry-run", { method: "POST", json: { action, filter } })));
   const confirm = () =>

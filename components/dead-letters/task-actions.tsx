@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "@/components/api-client";
+import { useApiCall } from "@/components/use-api-call";
 import { buttonClass, ErrorNote, inputClass } from "@/components/ui";
 import { JsonDiff } from "./json-diff";
 import type { DiffEntry } from "@/lib/fulfillment/dead-letters/diff";
@@ -13,22 +14,16 @@ export function TaskActions({ id, payload }: { id: string; payload: unknown }) {
   const [mode, setMode] = useState<"none" | "discard" | "edit">("none");
   const [reason, setReason] = useState("");
   const [text, setText] = useState(() => JSON.stringify(payload, null, 2));
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ text: string; diff?: DiffEntry[] } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiCall();
 
   async function act(fn: () => Promise<{ text: string; diff?: DiffEntry[] }>) {
-    setBusy(true);
-    setError(null);
-    try {
-      setDone(await fn());
+    const result = await run(fn);
+    if (result) {
+      setDone(result);
       setMode("none");
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-      router.refresh();
     }
+    router.refresh(); // after a failure too: a 409 means the task changed, show its current state
   }
 
   const retry = () => act(async () => (await api(`/api/v1/fulfillment/dead-letters/${id}/retry`, { method: "POST", json: {} }), { text: `Task #${id} requeued.` }));
