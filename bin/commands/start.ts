@@ -67,7 +67,7 @@ export function registerStart(program: Command): void {
       let appExited: () => void = () => {};
       let appRunning = false;
       const appStopped = new Promise<void>((resolve) => (appExited = resolve));
-      const db = await resolveDatabase({ log: (m) => log.debug({ postgres: m }), beforeStop: () => (appRunning ? appStopped : Promise.resolve()) });
+      const db = await resolveDatabase({ log: (m) => log.debug({ postgres: m }), warn: (m) => log.warn(m), beforeStop: () => (appRunning ? appStopped : Promise.resolve()) });
       const demo = process.env.OPSDECK_DEMO ? process.env.OPSDECK_DEMO === "true" : db.kind === "embedded";
       log.info({ database: db.kind, url: redactUrl(db.url), dataDir: db.embedded?.dataDir, demo }, `database in use: ${db.kind} PostgreSQL`);
 

@@ -22,14 +22,15 @@ describe("embedded PostgreSQL lifecycle", () => {
   afterAll(async () => {
     await handle?.stop();
   });
-  // initdb runs as the postgres user; the directory above it must be traversable.
-  fs.chmodSync(dataDir, 0o755);
   const pgDir = path.join(dataDir, "pg");
 
   it("initialises on first start, and a second process attaches instead of starting another", async () => {
-    handle = await startEmbeddedPostgres({ dataDir: pgDir, port, database: "lifecycle" });
+    // mkdtemp made dataDir private (0700); as root the server runs as "postgres", so starting it
+    // must have granted traverse permission (o+x) on the way to the data directory.
+    handle = await startEmbeddedPostgres({ dataDir: pgDir, port, database: "lifecycle", warn: () => {} });
     expect(handle.owned).toBe(true);
     expect(await selectOne(handle.url)).toBe(1);
+    if (process.getuid?.() === 0) expect(fs.statSync(dataDir).mode & 0o777).toBe(0o701);
     const attached = await startEmbeddedPostgres({ dataDir: pgDir, port: port + 1, database: "lifecycle" });
     expect(attached.owned).toBe(false);
     expect(attached.port).toBe(port);

