@@ -45,9 +45,10 @@ describe("metrics cardinality", () => {
 });
 
 describe("scrape endpoints", () => {
-  it("answer 401 without a key, 403 to a key of another scope, and valid exposition text to metrics:read", async () => {
+  it("answer 401 without a key, 403 to a key of another scope, and valid exposition text to metrics:read or checkout", async () => {
     const reader = (await createApiKey({ name: `scrape-${Date.now()}`, scopes: ["metrics:read"], actor: "test" })).key;
-    const other = (await createApiKey({ name: `checkout-${Date.now()}`, scopes: ["checkout"], actor: "test" })).key;
+    const checkout = (await createApiKey({ name: `checkout-${Date.now()}`, scopes: ["checkout"], actor: "test" })).key;
+    const other = (await createApiKey({ name: `alerts-${Date.now()}`, scopes: ["alerts:write"], actor: "test" })).key;
     for (const [route, path] of [[metricsRoute, "/metrics"], [observabilityPrometheus, "/api/v1/observability/prometheus"]] as const) {
       const call = (key: string | null) => route(new NextRequest(`http://x${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }), noParams);
       const anonymous = await call(null);
@@ -55,7 +56,16 @@ describe("scrape endpoints", () => {
       expect((await anonymous.json()).error.code).toBe("unauthenticated");
       const wrongScope = await call(other);
       expect(wrongScope.status).toBe(403);
-      expect((await wrongScope.json()).error.message).toMatch(/metrics:read/);
+      expect((await wrongScope.json()).error.message).toMatch(/"metrics:read" or "checkout"/);
+      // The seed's deployments scrape with the checkout key (a database key, or CHECKOUT_API_KEY).
+      expect((await call(checkout)).status).toBe(200);
+      process.env.CHECKOUT_API_KEY = "env-checkout-key-0123456789abcdef";
+      try {
+        expect((await call("env-checkout-key-0123456789abcdef")).status).toBe(200);
+        expect((await call("env-checkout-key-0123456789abcdeX")).status).toBe(401);
+      } finally {
+        delete process.env.CHECKOUT_API_KEY;
+      }
 
       const ok = await call(reader);
       expect(ok.status).toBe(200);

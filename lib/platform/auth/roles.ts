@@ -26,7 +26,10 @@ export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_HELP: Record<Scope, string> = {
   "metrics:read": "Read /metrics, Prometheus exposition and observability endpoints",
-  checkout: "Checkout service: create checkouts, read payment counters",
+  checkout: "Checkout service: create checkouts; read the fulfillment, payments and catalog observability endpoints and the Prometheus scrape (the seed's shared CHECKOUT_API_KEY)",
   "ingest:whatsapp": "WhatsApp collectors: post messages to the ingest endpoint",
   "alerts:write": "Alertmanager: post alerts to the webhook receiver",
 };
+
+/** Who may read observability endpoints and the Prometheus scrape: scrapers, and the seed's checkout key. */
+export const OBSERVABILITY_SCOPES: readonly Scope[] = ["metrics:read", "checkout"];

@@ -12,7 +12,7 @@ import { can, type Permission, type Scope } from "../auth/roles";
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
 export type Policy =
   | { public: true; reason: string }
-  | { session?: Permission; apiKey?: Scope };
+  | { session?: Permission; apiKey?: Scope | readonly Scope[] };
 
 export type Identity = SessionIdentity | ApiKeyIdentity | { kind: "anonymous" };
 
@@ -118,6 +118,9 @@ function assertSameOrigin(req: NextRequest): void {
   }
 }
 
+const scopesOf = (s: Scope | readonly Scope[]): readonly Scope[] => (typeof s === "string" ? [s] : s);
+const describeScopes = (scopes: readonly Scope[]) => scopes.map((s) => `"${s}"`).join(" or ");
+
 async function authorize(req: NextRequest, policy: Policy, method: string): Promise<Identity> {
   if ("public" in policy) return { kind: "anonymous" };
   const header = req.headers.get("authorization");
@@ -127,14 +130,15 @@ async function authorize(req: NextRequest, policy: Policy, method: string): Prom
     const key = await verifyApiKey(m[1]);
     if (!key) throw new AppError("unauthenticated", "Unknown or revoked API key. Ask an admin for a new key (Admin → API keys).");
     if (!policy.apiKey) throw new AppError("forbidden", "This endpoint is for signed-in users, not API keys.");
-    if (!key.scopes.includes(policy.apiKey)) {
-      throw new AppError("forbidden", `This API key lacks the "${policy.apiKey}" scope. Create a key with that scope.`);
+    const accepted = scopesOf(policy.apiKey);
+    if (!accepted.some((s) => key.scopes.includes(s))) {
+      throw new AppError("forbidden", `This API key lacks the ${describeScopes(accepted)} scope. Create a key with that scope.`);
     }
     return key;
   }
   const user = policy.session ? await currentUser() : null;
   if (!user) {
-    const how = policy.apiKey ? `an API key with the "${policy.apiKey}" scope (Authorization: Bearer …)` : "a signed-in session";
+    const how = policy.apiKey ? `an API key with the ${describeScopes(scopesOf(policy.apiKey))} scope (Authorization: Bearer …)` : "a signed-in session";
     throw new AppError("unauthenticated", `Authentication required: call with ${how}.`);
   }
   if (!can(user.role, policy.session!)) {

@@ -113,7 +113,7 @@ describe("fulfillment endpoints", () => {
     ["metrics without credentials", () => (as(null), get(metricsGET, "/api/v1/fulfillment/metrics", null)), 401],
     ["panel with an unknown window", () => (as("viewer"), get(panelGET, "/api/v1/fulfillment/panel?window=2d", null)), 400],
     ["enqueue as a viewer", () => (as("viewer"), tasksPOST(new NextRequest("http://localhost/api/v1/fulfillment/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }), noParams)), 403],
-    ["health with a key lacking metrics:read", () => get(healthGET, "/api/v1/fulfillment/health", noScopeKey), 403],
+    ["health with a key lacking metrics:read and checkout", () => get(healthGET, "/api/v1/fulfillment/health", noScopeKey), 403],
     ["observability with an unknown key", () => get(observabilityGET, "/api/v1/fulfillment/observability", "opsk_AAAAAAAA_" + "A".repeat(43)), 401],
     ["panel with an API key (session only)", () => get(panelGET, "/api/v1/fulfillment/panel?window=1h"), 403],
     ["enqueue with a read-only key", () => post({ task_type: "noop", payload: {} }, readKey), 403],
@@ -129,6 +129,15 @@ describe("fulfillment endpoints", () => {
     expect(res.status).toBe(status);
     const body = await res.json();
     expect(body.error.message.length).toBeGreaterThan(10);
+  });
+
+  it("serves metrics, health and observability to the seed's checkout key", async () => {
+    for (const [handler, path] of [[metricsGET, "metrics"], [healthGET, "health"], [observabilityGET, "observability"]] as const) {
+      const res = await get(handler, `/api/v1/fulfillment/${path}`, checkoutKey);
+      expect(res.status, path).toBe(200);
+    }
+    const body = await (await get(observabilityGET, "/api/v1/fulfillment/observability", checkoutKey)).json();
+    expect(body.totals.dead_lettered).toEqual(expect.any(Number));
   });
 
   it("serves the panel to a signed-in viewer", async () => {
