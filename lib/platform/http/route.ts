@@ -40,6 +40,8 @@ export interface RouteContext<Q, B, P> {
 export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
   policy: Policy;
   route: string;
+  /** The declared input schemas, read by the route fuzzer (test/fuzz) to aim its inputs. */
+  schemas: { query?: z.ZodType; body?: z.ZodType; params?: z.ZodType };
 };
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -202,7 +204,7 @@ export function route<
     logger.info({ requestId, route: def.route, method, status: response.status, durationMs: Math.round(seconds * 1000) }, "request");
     return response;
   };
-  return Object.assign(fn, { policy: def.policy, route: def.route });
+  return Object.assign(fn, { policy: def.policy, route: def.route, schemas: { query: def.query, body: def.body, params: def.params } });
 }
 
 /** Parses a JSON number/boolean carried in a query string. */
