@@ -1,7 +1,9 @@
 // Per-request Content-Security-Policy with a script nonce: Next.js applies the nonce to its own
 // scripts, so no 'unsafe-inline' is needed for scripts. Styles keep 'unsafe-inline' (charts set
 // inline styles). API responses are JSON and get the static headers from next.config.js.
+// HSTS is decided per request (lib/platform/http/transport.ts): next.config.js headers are fixed at build time.
 import { NextResponse, type NextRequest } from "next/server";
+import { hstsHeader } from "@/lib/platform/http/transport";
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
@@ -29,6 +31,9 @@ export function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   response.headers.set("x-request-id", requestId);
+  // API responses get it from the route wrapper.
+  const hsts = hstsHeader(request.headers);
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
   return response;
 }
 

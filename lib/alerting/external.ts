@@ -4,29 +4,32 @@ import "server-only";
 // that Alertmanager already routes them.
 import { z } from "zod";
 import { db } from "@/lib/platform/db";
+import { inTimestampBounds, text, timestamp } from "@/lib/platform/http/schema-types";
 import { addEvent, fingerprint } from "./instances";
 
 const alertSchema = z.object({
   status: z.enum(["firing", "resolved"]),
-  labels: z.record(z.string(), z.string()).refine((l) => !!l.alertname, "every alert needs an alertname label"),
-  annotations: z.record(z.string(), z.string()).default({}),
-  startsAt: z.coerce.date(),
-  endsAt: z.string().optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().max(100).optional(),
+  labels: z.record(text("label name"), text("label value")).refine((l) => !!l.alertname, "every alert needs an alertname label"),
+  annotations: z.record(text("annotation name"), text("annotation value")).default({}),
+  startsAt: timestamp("startsAt"),
+  /** Alertmanager sends 0001-01-01T00:00:00Z when the end is unknown; such values are read leniently below. */
+  endsAt: text("endsAt").optional(),
+  generatorURL: text("generatorURL").optional(),
+  fingerprint: text("fingerprint").max(100).optional(),
 });
 
 export const alertmanagerWebhookSchema = z.object({
-  version: z.string().optional(),
-  receiver: z.string().max(200).default("alertmanager"),
+  version: text("version").optional(),
+  receiver: text("receiver").max(200).default("alertmanager"),
   status: z.enum(["firing", "resolved"]).optional(),
   alerts: z.array(alertSchema).min(1, "send at least one alert").max(1000, "at most 1000 alerts per request"),
 });
 export type AlertmanagerWebhook = z.infer<typeof alertmanagerWebhookSchema>;
 
+/** The reported end, or now when it is unknown (year 1), unparseable or out of range. */
 function endsAt(raw: string | undefined, now: Date): Date {
   const d = raw ? new Date(raw) : null;
-  return d && !Number.isNaN(d.getTime()) && d.getUTCFullYear() > 1 ? d : now;
+  return d && inTimestampBounds(d) && d.getUTCFullYear() > 1 ? d : now;
 }
 
 export async function ingestAlertmanager(body: AlertmanagerWebhook, actor: string, now = new Date()) {

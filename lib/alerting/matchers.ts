@@ -1,11 +1,12 @@
 // Label matchers (Alertmanager semantics: =, !=, =~, !~, regexes anchored) and inhibition.
 // Client-safe: the silence form previews matches with the same code.
 import { z } from "zod";
+import { text } from "@/lib/platform/http/schema-types";
 import type { InhibitRule } from "./types";
 
 export const matcherSchema = z.object({
   name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "label names are letters, digits and _"),
-  value: z.string().max(500),
+  value: text("value").max(500),
   isRegex: z.boolean().default(false),
   isEqual: z.boolean().default(true),
 });

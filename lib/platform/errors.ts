@@ -3,6 +3,8 @@ export type ErrorCode =
   | "unauthenticated"
   | "forbidden"
   | "bad_request"
+  /** A value the database refused that no schema caught (see route.ts, http_invalid_input_escaped_total). */
+  | "invalid_input"
   | "validation_failed"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -16,6 +18,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   bad_request: 400,
+  invalid_input: 400,
   validation_failed: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -37,6 +37,12 @@ export const httpDuration = histogram(
   ["route", "method"] as const,
   [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 );
+/** Bad input that passed a route's schema and was refused by the database: a schema to tighten. */
+export const invalidInputEscaped = counter(
+  "http_invalid_input_escaped_total",
+  "Requests answered 400 invalid_input because the database refused a value the route's schema accepted, by route template",
+  ["route"] as const,
+);
 export const exceptions = counter("exceptions_total", "Unhandled exceptions by error class and location", ["type", "location"] as const);
 
 /** Error class names are code-defined, but cap their length and charset to be safe. */

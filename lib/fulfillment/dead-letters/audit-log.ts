@@ -3,15 +3,15 @@ import "server-only";
 // time range, keyset-paginated on (at desc, id desc) — served by audit_log_at_idx / the (action, at) index.
 import { z } from "zod";
 import { pool } from "@/lib/platform/db";
-import { AppError } from "@/lib/platform/errors";
+import { encodeCursor, filterTimestamp, text, toPageCursor, type PageCursor } from "@/lib/platform/http/schema-types";
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
 export const auditFilterSchema = z.object({
-  actor: optional(z.string().trim().max(200)),
-  action: optional(z.string().trim().max(200)),
-  from: optional(z.coerce.date({ error: "from must be a date/time such as 2026-11-23T10:00Z" })),
-  to: optional(z.coerce.date({ error: "to must be a date/time such as 2026-11-23T12:00Z" })),
+  actor: optional(text("actor").trim().max(200)),
+  action: optional(text("action").trim().max(200)),
+  from: optional(filterTimestamp("from")),
+  to: optional(filterTimestamp("to")),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
@@ -26,14 +26,7 @@ export interface AuditRow {
   details: unknown;
 }
 
-function decodeCursor(cursor: string): [Date, string] {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = new Date(at ?? "");
-  if (!id || !/^\d{1,19}$/.test(id) || Number.isNaN(date.getTime())) throw new AppError("bad_request", "The page cursor is not valid; go back to the first page.");
-  return [date, id];
-}
-
-export async function listAudit(f: AuditFilter, opts: { cursor?: string; limit?: number } = {}) {
+export async function listAudit(f: AuditFilter, opts: { cursor?: string | PageCursor; limit?: number } = {}) {
   const limit = opts.limit ?? 50;
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -47,8 +40,8 @@ export async function listAudit(f: AuditFilter, opts: { cursor?: string; limit?:
   if (f.from) conds.push(`at >= ${p(f.from)}`);
   if (f.to) conds.push(`at < ${p(f.to)}`);
   if (opts.cursor) {
-    const [at, id] = decodeCursor(opts.cursor);
-    conds.push(`(at, id) < (${p(at)}, ${p(id)}::bigint)`);
+    const c = toPageCursor(opts.cursor);
+    conds.push(`(at, id) < (${p(c.at)}, ${p(c.id)}::bigint)`);
   }
   const { rows } = await pool().query(
     `SELECT id::text AS id, at, actor, action, target, count, reason, details FROM audit_log
@@ -57,6 +50,6 @@ export async function listAudit(f: AuditFilter, opts: { cursor?: string; limit?:
   );
   const items: AuditRow[] = rows.slice(0, limit).map((r) => ({ ...r, at: r.at.toISOString() }));
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? Buffer.from(`${last.at}|${last.id}`).toString("base64url") : null;
+  const nextCursor = rows.length > limit && last ? encodeCursor(last) : null;
   return { items, nextCursor };
 }

@@ -2,18 +2,19 @@
 // frozen into a bulk operation, so "retry all matching" acts on exactly what the operator sees.
 // Client-safe (no server-only): the console builds URLs from it.
 import { z } from "zod";
+import { filterTimestamp, text } from "@/lib/platform/http/schema-types";
 
 /** Empty form fields arrive as "" in the URL; treat them as absent. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
 export const deadLetterFilterSchema = z.object({
-  type: optional(z.string().max(100)),
-  from: optional(z.coerce.date({ error: "from must be a date/time such as 2026-11-23T10:00Z" })),
-  to: optional(z.coerce.date({ error: "to must be a date/time such as 2026-11-23T12:00Z" })),
+  type: optional(text("type").max(100)),
+  from: optional(filterTimestamp("from")),
+  to: optional(filterTimestamp("to")),
   /** Substring of the error class or message, case-insensitive. */
-  q: optional(z.string().trim().max(200)),
+  q: optional(text("q").trim().max(200)),
   /** An error fingerprint (error group). */
-  group: optional(z.string().max(200)),
+  group: optional(text("group").max(200)),
 });
 export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
 

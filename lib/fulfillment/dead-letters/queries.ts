@@ -2,7 +2,8 @@ import "server-only";
 // Read side of the dead-letter console. Raw SQL over the shared pool: every query is shaped for an
 // index (see docs/dead-letters.md for the plans and timings at 1M dead-lettered rows).
 import { pool } from "@/lib/platform/db";
-import { AppError, notFound } from "@/lib/platform/errors";
+import { notFound } from "@/lib/platform/errors";
+import { encodeCursor, toPageCursor, type PageCursor } from "@/lib/platform/http/schema-types";
 import type { DeadLetterFilter } from "./filter";
 
 /** Must match the expression of the trigram index in migration 20261123121500_dead_letter_search. */
@@ -53,20 +54,6 @@ function toRow(r: Record<string, unknown>): DeadLetterRow {
   return { ...(r as unknown as DeadLetterRow), deadLetteredAt: (r.deadLetteredAt as Date).toISOString() };
 }
 
-/** Cursor = the last row's (dead_lettered_at, id), opaque to clients. */
-export function encodeCursor(row: { deadLetteredAt: string; id: string }): string {
-  return Buffer.from(`${row.deadLetteredAt}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = new Date(at ?? "");
-  if (!id || !/^\d{1,19}$/.test(id) || Number.isNaN(date.getTime())) {
-    throw new AppError("bad_request", "The page cursor is not valid; go back to the first page.");
-  }
-  return { at: date, id };
-}
-
 /**
  * Rows scanned newest-first before a text search falls back to the trigram index. A common term
  * ("timeout") fills a page within the newest rows, which the keyset index returns in order; a rare
@@ -76,13 +63,13 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
  */
 const TEXT_SEARCH_WINDOW = 5000;
 
-export async function listDeadLetters(f: DeadLetterFilter, opts: { cursor?: string; limit?: number } = {}) {
+export async function listDeadLetters(f: DeadLetterFilter, opts: { cursor?: string | PageCursor; limit?: number } = {}) {
   const limit = opts.limit ?? 50;
   const run = async (textStrategy: "window" | "index") => {
     const params: unknown[] = [];
     let where = filterWhere(textStrategy === "window" ? { ...f, q: undefined } : f, params);
     if (opts.cursor) {
-      const c = decodeCursor(opts.cursor);
+      const c = toPageCursor(opts.cursor);
       params.push(c.at, c.id);
       where += ` AND (t.dead_lettered_at, t.id) < ($${params.length - 1}, $${params.length}::bigint)`;
     }
@@ -100,7 +87,9 @@ export async function listDeadLetters(f: DeadLetterFilter, opts: { cursor?: stri
   // Too few matches among the newest rows: let the trigram index find them all.
   if (f.q && rows.length <= limit) rows = await run("index");
   const items = rows.slice(0, limit).map(toRow);
-  const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]) : null;
+  const last = items[items.length - 1];
+  // Cursor = the last row's (dead_lettered_at, id), opaque to clients.
+  const nextCursor = rows.length > limit ? encodeCursor({ at: last.deadLetteredAt, id: last.id }) : null;
   return { items, nextCursor };
 }
 

@@ -6,7 +6,8 @@
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h2_bench \
 //     npx tsx --conditions=react-server lib/fulfillment/dead-letters/scale-check.ts [--rows 1000000] [--bulk 100000]
 import { pool, db } from "@/lib/platform/db";
-import { filterWhere, listDeadLetters, errorGroups, previewFilter, encodeCursor } from "./queries";
+import { filterWhere, listDeadLetters, errorGroups, previewFilter } from "./queries";
+import { encodeCursor } from "@/lib/platform/http/schema-types";
 import { createBulkOperation, runBulkOperation, getBulkOperation } from "./bulk";
 import type { DeadLetterFilter } from "./filter";
 
@@ -79,7 +80,7 @@ async function main() {
   await time("list, type + time range", () => listDeadLetters({ type: "capture_payment", from: new Date(Date.now() - 20 * 86_400_000), to: new Date(Date.now() - 10 * 86_400_000) }, { limit: 50 }), {
     f: { type: "capture_payment", from: new Date(Date.now() - 20 * 86_400_000), to: new Date(Date.now() - 10 * 86_400_000) },
   });
-  await time("list, type + from, page 2", () => listDeadLetters({ type: "capture_payment", from: new Date(Date.now() - 20 * 86_400_000) }, { limit: 50, cursor: encodeCursor(deep.items[49]) }));
+  await time("list, type + from, page 2", () => listDeadLetters({ type: "capture_payment", from: new Date(Date.now() - 20 * 86_400_000) }, { limit: 50, cursor: encodeCursor({ at: deep.items[49].deadLetteredAt, id: deep.items[49].id }) }));
   await time("list, error text common ('timed out', 20% of rows)", () => listDeadLetters({ q: "timed out" }, { limit: 50 }), { f: { q: "timed out" } });
   await time("list, error text rare ('ledger mismatch', 0.05%)", () => listDeadLetters({ q: "ledger mismatch" }, { limit: 50 }), { f: { q: "ledger mismatch" } });
   await time("list, error text, one id ('REQ-777777')", () => listDeadLetters({ q: "REQ-777777" }, { limit: 50 }), { f: { q: "REQ-777777" } });

@@ -79,7 +79,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   secret: process.env.AUTH_SECRET,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-  pages: { signIn: "/signin" },
+  // Errors in the browser flows redirect to the sign-in page, which explains ?error=<type>.
+  pages: { signIn: "/signin", error: "/signin" },
   providers: providers(),
   logger: {
     // Auth.js wraps the underlying error as cause.err; its message says why (e.g. an SSO refusal).

@@ -1,8 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { z } from "zod";
 import { route } from "./route";
 import { createApiKey } from "../auth/api-keys";
+import { db, pool } from "../db";
+import { logger } from "../logger";
+import { invalidInputEscaped } from "../metrics";
 
 const noParams = { params: Promise.resolve({}) };
 
@@ -88,5 +91,48 @@ describe("route wrapper: API-key policies", () => {
     const ok = await call(`Bearer ${right.key}`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ actor: "apikey:route-test-metrics" });
+  });
+});
+
+describe("route wrapper: the last line of defence for values no schema caught", () => {
+  // Deliberately unguarded routes: each hands a raw value to the database the way a route with a
+  // gap in its schema would.
+  const unguarded = (name: string, query: (v: string) => Promise<unknown>) =>
+    route({ route: `/test/unguarded/${name}`, policy: { public: true, reason: "test" }, query: z.object({ v: z.string() }) }, async ({ query: q }) => {
+      await query(q.v);
+      return { ok: true };
+    });
+  const escaped = async (name: string) =>
+    (await invalidInputEscaped.get()).values.find((v) => v.labels.route === `/test/unguarded/${name}`)?.value ?? 0;
+
+  it.each([
+    ["pg-timestamp", (v: string) => pool().query("SELECT $1::timestamptz", [new Date(v)]), "-271821-04-20T00:00:00Z", /timestamp out of range/, undefined],
+    ["pg-nul", (v: string) => pool().query("SELECT $1::text", [v]), "a\u0000b", /invalid byte sequence for encoding "UTF8": 0x00/, undefined],
+    ["pg-bigint", (v: string) => pool().query("SELECT $1::bigint", [v]), "9999999999999999999", /out of range for type bigint/, undefined],
+    ["pg-syntax", (v: string) => pool().query("SELECT $1::bigint", [v]), "12abc", /invalid input syntax for type bigint/, undefined],
+    ["prisma-adapter-out-of-range", (v: string) => db().$queryRaw`SELECT ${v}::bigint`, "9999999999999999999", /out of range for type bigint/, undefined],
+    ["prisma-adapter-nul", (v: string) => db().auditLog.findMany({ where: { target: v } }), "x\u0000", /invalid byte sequence/, undefined],
+    ["prisma-invalid-date", (v: string) => db().alertSilence.findFirst({ where: { startsAt: new Date(v) } }), "not a date", /Provided Date object is invalid/, "startsAt"],
+    ["prisma-date-out-of-range", (v: string) => db().auditLog.findFirst({ where: { at: new Date(v) } }), "-271821-04-20T00:00:00Z", /outside what the database stores|out of range/, undefined],
+  ])("%s: 400 invalid_input, logged at warn with the request id, counted for its route", async (name, query, value, reason, field) => {
+    const warn = vi.spyOn(logger, "warn");
+    const before = await escaped(name);
+    const res = await unguarded(name, query)(new NextRequest(`http://x/test?v=${encodeURIComponent(value)}`, { headers: { "x-request-id": `esc-${name}` } }), noParams);
+    const body = await res.json();
+    expect(res.status).toBe(400);
+    expect(body.error.code).toBe("invalid_input");
+    expect(body.error.message).toMatch(reason);
+    expect(body.error.message).toMatch(/Correct it and send the request again/);
+    expect(body.error.details.field).toBe(field);
+    expect(await escaped(name)).toBe(before + 1);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ requestId: `esc-${name}`, route: `/test/unguarded/${name}` }), "invalid input escaped schema validation");
+    warn.mockRestore();
+  });
+
+  it("other database errors stay a 500 and are not counted as bad input", async () => {
+    const name = "pg-undefined-table";
+    const res = await unguarded(name, () => pool().query("SELECT * FROM no_such_table"))(new NextRequest("http://x/test?v=1"), noParams);
+    expect(res.status).toBe(500);
+    expect(await escaped(name)).toBe(0);
   });
 });

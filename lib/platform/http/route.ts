@@ -4,12 +4,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError, STATUS_BY_CODE, type ErrorCode } from "../errors";
 import { logger } from "../logger";
-import { boundedType, exceptions, httpDuration, httpRequests } from "../metrics";
+import { boundedType, exceptions, httpDuration, httpRequests, invalidInputEscaped } from "../metrics";
 import { verifyApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { currentUser, type SessionIdentity } from "../auth/identity";
 import { recordBadApiKey } from "../auth/api-key-throttle";
 import { clientAddress } from "./client-address";
 import { can, type Permission, type Scope } from "../auth/roles";
+import { escapedInput } from "./escaped-input";
+import { hstsHeader, isOwnOrigin } from "./transport";
 
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
 export type Policy =
@@ -102,18 +104,15 @@ async function readJsonBody(req: NextRequest, limit: number): Promise<unknown> {
   }
 }
 
-/** Browsers send Origin (or Sec-Fetch-Site) on cross-site requests; reject those for cookie-authenticated mutations. */
+/**
+ * Browsers send Origin (or Sec-Fetch-Site) on cross-site requests; reject those for
+ * cookie-authenticated mutations. Origin is compared with OPSDECK_PUBLIC_URL, else with Host
+ * (X-Forwarded-Host/-Proto only with OPSDECK_TRUST_PROXY=true): see transport.ts.
+ */
 function assertSameOrigin(req: NextRequest): void {
   const origin = req.headers.get("origin");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
   if (origin) {
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = "";
-    }
-    if (originHost !== host) throw new AppError("forbidden", "Cross-site request refused: this action must come from the Opsdeck console itself.");
+    if (!isOwnOrigin(origin, req.headers)) throw new AppError("forbidden", "Cross-site request refused: this action must come from the Opsdeck console itself.");
     return;
   }
   const site = req.headers.get("sec-fetch-site");
@@ -156,8 +155,19 @@ async function authorize(req: NextRequest, policy: Policy, method: string): Prom
   return user;
 }
 
-function toAppError(err: unknown): AppError {
+function toAppError(err: unknown, ctx: { requestId: string; route: string; method: string }): AppError {
   if (err instanceof AppError) return err;
+  const escaped = escapedInput(err);
+  if (escaped) {
+    // A schema let this value through: answer what to fix, and make the gap visible.
+    invalidInputEscaped.inc({ route: ctx.route });
+    logger.warn({ ...ctx, field: escaped.field, source: escaped.source, reason: escaped.reason }, "invalid input escaped schema validation");
+    const where = escaped.field ? ` in "${escaped.field}"` : "";
+    return new AppError("invalid_input", `The database refused a value${where}: ${escaped.reason}. Correct it and send the request again.`, {
+      ...(escaped.field ? { field: escaped.field } : {}),
+      reason: escaped.reason,
+    });
+  }
   const code = (err as { code?: string })?.code;
   if (code === "P2025") return new AppError("not_found", "The record was not found; it may have been removed.");
   if (code === "P2002") return new AppError("conflict", "A record with the same unique value already exists.");
@@ -189,9 +199,10 @@ export function route<
       const body = def.body ? parse(def.body, await readJsonBody(req, def.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES ?? 1_048_576)), "body") : undefined;
       const actor = identity.kind === "session" ? `user:${identity.email}` : identity.kind === "apiKey" ? `apikey:${identity.name}` : "anonymous";
       const result = await handler({ req, query, body, params, identity, requestId, actor } as RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>);
-      response = result instanceof Response ? result : NextResponse.json(result ?? { ok: true });
+      // A Response built elsewhere (next-auth's, a redirect) may have immutable headers: copy it.
+      response = result instanceof Response ? new Response(result.body, result) : NextResponse.json(result ?? { ok: true });
     } catch (err) {
-      const appErr = toAppError(err);
+      const appErr = toAppError(err, { requestId, route: def.route, method });
       if (appErr.code === "internal") {
         exceptions.inc({ type: boundedType(err), location: def.route });
         logger.error({ requestId, route: def.route, method, err }, "unhandled error in route");
@@ -206,6 +217,8 @@ export function route<
     }
     response.headers.set("x-request-id", requestId);
     if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+    const hsts = hstsHeader(req.headers);
+    if (hsts) response.headers.set("strict-transport-security", hsts);
     const seconds = (performance.now() - started) / 1000;
     httpRequests.inc({ route: def.route, method, status: String(response.status) });
     httpDuration.observe({ route: def.route, method }, seconds);

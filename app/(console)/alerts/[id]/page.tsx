@@ -8,6 +8,7 @@ import { ago, fmtTime, fmtValue, severityTone, stateTone } from "@/components/al
 import { requirePage } from "@/lib/platform/auth/identity";
 import { can } from "@/lib/platform/auth/roles";
 import { alertDetail } from "@/lib/alerting/queries";
+import { uuidId } from "@/lib/platform/http/schema-types";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Alert" };
@@ -17,7 +18,7 @@ const OPEN = ["pending", "firing", "nodata", "error"];
 export default async function AlertPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requirePage("read", `/alerts/${id}`);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  if (!uuidId("alert id").safeParse(id).success) notFound();
   const detail = await alertDetail(id);
   if (!detail) notFound();
   const { alert: a, rule, events, samples, deliveries } = detail;

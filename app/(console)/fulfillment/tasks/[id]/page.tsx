@@ -9,6 +9,7 @@ import { diffJson } from "@/lib/fulfillment/dead-letters/diff";
 import { TaskActions } from "@/components/dead-letters/task-actions";
 import { JsonDiff } from "@/components/dead-letters/json-diff";
 import { LiveRefresh } from "@/components/dead-letters/live-refresh";
+import { bigintId } from "@/lib/platform/http/schema-types";
 
 export const metadata = { title: "Fulfillment task" };
 export const dynamic = "force-dynamic";
@@ -22,7 +23,7 @@ const ms = (n: number | null) => (n === null ? "—" : n >= 1000 ? `${(n / 1000)
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requirePage("read", `/fulfillment/tasks/${id}`);
-  if (!/^\d{1,18}$/.test(id)) notFound();
+  if (!bigintId("task id").safeParse(id).success) notFound();
   let task: TaskDetail;
   try {
     task = await taskDetail(id);

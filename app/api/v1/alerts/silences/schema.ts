@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { matcherSchema, parseMatchers } from "@/lib/alerting/matchers";
+import { text } from "@/lib/platform/http/schema-types";
 
 /** Matchers as a list or as text ("alertname=X, severity=~warning|info"). */
-export const matchersInput = z.union([z.array(matcherSchema).min(1), z.string().min(1)]).transform((v, ctx) => {
+export const matchersInput = z.union([z.array(matcherSchema).min(1), text("matchers").min(1)]).transform((v, ctx) => {
   if (Array.isArray(v)) return v;
   try {
     return parseMatchers(v);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/platform/errors";
 import { route } from "@/lib/platform/http/route";
 import { EXPORT_KINDS, findExportKind } from "@/lib/exports";
+import { text } from "@/lib/platform/http/schema-types";
 
 export const dynamic = "force-dynamic";
 
@@ -10,8 +11,8 @@ export const GET = route(
   {
     route: "/api/v1/exports/[kind]",
     policy: { session: "admin" },
-    params: z.object({ kind: z.string().max(40) }),
-    query: z.object({ file: z.string().max(100).optional() }),
+    params: z.object({ kind: text("kind").max(40) }),
+    query: z.object({ file: text("file").max(100).optional() }),
   },
   async ({ params, query }) => {
     const kind = findExportKind(params.kind);

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { route, queryInt } from "@/lib/platform/http/route";
+import { pageCursor } from "@/lib/platform/http/schema-types";
 import { deadLetterFilterSchema } from "@/lib/fulfillment/dead-letters/filter";
 import { listDeadLetters } from "@/lib/fulfillment/dead-letters/queries";
 
@@ -9,7 +9,7 @@ export const GET = route(
   {
     route: "/api/v1/fulfillment/dead-letters",
     policy: { session: "read" },
-    query: deadLetterFilterSchema.extend({ cursor: z.string().max(200).optional(), limit: queryInt(1, 200, 50) }),
+    query: deadLetterFilterSchema.extend({ cursor: pageCursor.optional(), limit: queryInt(1, 200, 50) }),
   },
   async ({ query }) => {
     const { cursor, limit, ...filter } = query;

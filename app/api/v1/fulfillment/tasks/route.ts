@@ -2,15 +2,20 @@ import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { pool } from "@/lib/platform/db";
 import { enqueue } from "@/lib/fulfillment/queue";
+import { inTimestampBounds, jsonObject, text, timestampMessage, uuidId } from "@/lib/platform/http/schema-types";
 
 export const dynamic = "force-dynamic";
 
 const task = z
   .object({
-    task_type: z.string().min(1),
-    payload: z.record(z.string(), z.unknown()),
-    order_item_id: z.string().uuid().optional(),
-    run_at: z.iso.datetime({ offset: true }).optional(),
+    task_type: text("task_type").min(1),
+    payload: jsonObject("payload"),
+    order_item_id: uuidId("order_item_id").optional(),
+    run_at: z.iso
+      .datetime({ offset: true, error: "run_at must be an ISO 8601 date/time with a zone, such as 2026-11-23T10:00:00Z" })
+      .transform((s) => new Date(s))
+      .refine((d) => inTimestampBounds(d), timestampMessage("run_at"))
+      .optional(),
     max_attempts: z.number().int().min(1).max(100).optional(),
   })
   .strict();
@@ -23,7 +28,7 @@ export const POST = route({ route: "/api/v1/fulfillment/tasks", policy: { sessio
   // enqueue() validates each payload against its task type's schema (422 naming the field).
   const ids = await enqueue(
     pool(),
-    list.map((t) => ({ taskType: t.task_type, payload: t.payload, orderItemId: t.order_item_id, runAt: t.run_at ? new Date(t.run_at) : undefined, maxAttempts: t.max_attempts })),
+    list.map((t) => ({ taskType: t.task_type, payload: t.payload, orderItemId: t.order_item_id, runAt: t.run_at, maxAttempts: t.max_attempts })),
   );
   return Response.json({ ids: ids.map(String), count: ids.length }, { status: 201 });
 });

@@ -4,6 +4,7 @@ import { route } from "@/lib/platform/http/route";
 import { pool } from "@/lib/platform/db";
 import { findSlo, loadSlos } from "@/lib/slo/definitions";
 import { sloDetail } from "@/lib/slo/detail";
+import { text } from "@/lib/platform/http/schema-types";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export const GET = route(
   {
     route: "/api/v1/slos/[name]",
     policy: { session: "read", apiKey: "metrics:read" },
-    params: z.object({ name: z.string().max(100) }),
+    params: z.object({ name: text("name").max(100) }),
   },
   async ({ params }) => {
     const slo = findSlo(params.name);

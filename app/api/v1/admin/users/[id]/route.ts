@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
+import { uuidId } from "@/lib/platform/http/schema-types";
 import { setUserRole } from "@/lib/platform/users";
 import { ROLES } from "@/lib/platform/auth/roles";
 
@@ -7,7 +8,7 @@ export const PATCH = route(
   {
     route: "/api/v1/admin/users/[id]",
     policy: { session: "admin" },
-    params: z.object({ id: z.string().uuid("Not a user id") }),
+    params: z.object({ id: uuidId("user id") }),
     body: z.object({ role: z.enum(ROLES) }),
   },
   async ({ params, body, actor }) => {

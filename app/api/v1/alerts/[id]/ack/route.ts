@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { acknowledge } from "@/lib/alerting/actions";
+import { text, uuidId } from "@/lib/platform/http/schema-types";
 
 export const POST = route(
   {
     route: "/api/v1/alerts/[id]/ack",
     policy: { session: "operate" },
-    params: z.object({ id: z.string().uuid("Not an alert id") }),
+    params: z.object({ id: uuidId("alert id") }),
     body: z.object({
-      comment: z.string().trim().min(1, "Say what you are doing about it").max(1000),
-      owner: z.string().trim().min(1).max(200).optional(),
+      comment: text("comment").trim().min(1, "Say what you are doing about it").max(1000),
+      owner: text("owner").trim().min(1).max(200).optional(),
     }),
   },
   async ({ params, body, identity, actor }) => {
