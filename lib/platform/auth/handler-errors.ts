@@ -2,7 +2,8 @@ import "server-only";
 // next-auth answers its own errors with a JSON string ("Bad request.") or a bare status; API
 // callers get the one error shape instead. Redirects (the browser flows, errors included: they go
 // to /signin?error=…) pass through untouched.
-import { NextResponse } from "next/server";
+import { NextRequest, NextResponse } from "next/server";
+import { requestOrigin } from "../http/transport";
 import { errorBody } from "../http/route";
 import { logger } from "../logger";
 import type { ErrorCode } from "../errors";
@@ -28,4 +29,20 @@ export async function authErrorAsJson(res: Response, req: Request, requestId: st
   const out = NextResponse.json(errorBody(code, message), { status: res.status });
   for (const cookie of res.headers.getSetCookie()) out.headers.append("set-cookie", cookie);
   return out;
+}
+
+/**
+ * The request as next-auth should see it: at the origin the user used (requestOrigin), with
+ * X-Forwarded-Host/-Proto replaced by that decision, because next-auth builds its redirect URLs
+ * from those headers and would otherwise believe whatever a client sends, or fall back to the
+ * bind address.
+ */
+export async function asUserSawIt(req: NextRequest): Promise<NextRequest> {
+  const origin = new URL(requestOrigin(req.headers, req.url));
+  const url = new URL(req.url);
+  const headers = new Headers(req.headers);
+  headers.set("x-forwarded-host", origin.host);
+  headers.set("x-forwarded-proto", origin.protocol.slice(0, -1));
+  const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+  return new NextRequest(new URL(`${url.pathname}${url.search}`, origin), { method: req.method, headers, body });
 }

@@ -55,3 +55,22 @@ export function hstsHeader(headers: Headers): string | null {
   if (!servedOverHttps(headers)) return null;
   return `max-age=${HSTS_MAX_AGE_SECONDS}${process.env.OPSDECK_HSTS_INCLUDE_SUBDOMAINS === "true" ? "; includeSubDomains" : ""}`;
 }
+
+/**
+ * The origin the user reached us at, for redirects we or next-auth build: OPSDECK_PUBLIC_URL when
+ * set, else the (trusted) forwarded host and scheme, else the Host header with the request's own
+ * scheme — never the address the server is bound to (0.0.0.0), which is what `req.url` carries.
+ */
+export function requestOrigin(headers: Headers, requestUrl: string): string {
+  const configured = publicUrl();
+  if (configured) return configured.origin;
+  const own = new URL(requestUrl);
+  const host = forwarded(headers, "x-forwarded-host") ?? headers.get("host");
+  const proto = forwarded(headers, "x-forwarded-proto") ?? own.protocol.slice(0, -1);
+  if (!host) return own.origin;
+  try {
+    return new URL(`${proto}://${host}`).origin;
+  } catch {
+    return own.origin;
+  }
+}
