@@ -4,6 +4,7 @@ import "server-only";
 // gets 429 with Retry-After for API_KEY_BLOCK_SECONDS, on the shared limiter store.
 import { z } from "zod";
 import { envFor, envHelpers } from "../env";
+import { logger } from "../logger";
 import { counter } from "../metrics";
 import { rateLimiter, spend } from "../rate-limit";
 
@@ -14,11 +15,21 @@ const settingsSchema = z.object({
 
 export const apiKeyRejections = counter("auth_api_key_rejections_total", "Requests refused for an unknown, malformed or revoked API key, by outcome (rejected, throttled)", ["outcome"] as const);
 
-/** Records a bad key from `address`; resolves to the seconds to refuse for when the address is over its limit, else 0. */
+/**
+ * Records a bad key from `address`; resolves to the seconds to refuse for when the address is over
+ * its limit, else 0. Fails open: the caller is refused with 401 anyway, and a limiter store that is
+ * down must not turn that answer into a 500.
+ */
 export async function recordBadApiKey(address: string): Promise<number> {
   const s = envFor("API-key throttling", settingsSchema);
   const limiter = rateLimiter({ name: "apikey-address", points: s.API_KEY_MAX_FAILURES_PER_ADDRESS, windowSeconds: 60, blockSeconds: s.API_KEY_BLOCK_SECONDS });
-  const r = await spend(limiter, address);
-  apiKeyRejections.inc({ outcome: r.limited ? "throttled" : "rejected" });
-  return r.limited ? r.retryAfterSeconds : 0;
+  try {
+    const r = await spend(limiter, address);
+    apiKeyRejections.inc({ outcome: r.limited ? "throttled" : "rejected" });
+    return r.limited ? r.retryAfterSeconds : 0;
+  } catch (err) {
+    logger.warn({ event: "api_key_throttle_unavailable", err }, "could not count a bad API key; answering 401 without throttling");
+    apiKeyRejections.inc({ outcome: "rejected" });
+    return 0;
+  }
 }
