@@ -1,0 +1,126 @@
+// Fault (a) of the reliability suite: random SIGKILLs of worker processes during a large run.
+// BENCH_WORKERS worker processes (own processes, short lease) drain BENCH_TASKS tasks of
+// BENCH_TASK_MS each; every BENCH_KILL_EVERY_MS (± half) a random live worker is SIGKILLed and a
+// fresh one started in its place, BENCH_KILLS times. Then: lost (tasks not succeeded), completed
+// twice (two succeeded attempts for one task), attempts left open, and the time to drain.
+// Run: npm run bench:faults:kills   (env: BENCH_DATABASE_URL and the BENCH_* knobs below)
+import type { ChildProcess } from "node:child_process";
+import pg from "pg";
+import { enqueue } from "@/lib/fulfillment/queue";
+import { benchUrl, ensureOpsdeckDatabase, intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "../lib/common";
+import { opsdeck } from "../lib/opsdeck";
+
+const TASKS = intEnv("BENCH_TASKS", 100_000);
+const WORKERS = intEnv("BENCH_WORKERS", 4);
+const KILLS = intEnv("BENCH_KILLS", 100);
+const KILL_EVERY_MS = intEnv("BENCH_KILL_EVERY_MS", 250);
+const TASK_MS = intEnv("BENCH_TASK_MS", 5);
+const LEASE_MS = intEnv("BENCH_LEASE_MS", 3_000);
+const CONCURRENCY = intEnv("BENCH_CONCURRENCY", 25);
+const DRAIN_TIMEOUT_MS = intEnv("BENCH_DRAIN_TIMEOUT_MS", 600_000);
+
+interface Worker {
+  id: string;
+  child: ChildProcess;
+  ready: boolean;
+}
+
+let generation = 0;
+function startWorker(url: string): Worker {
+  const id = `kill-${++generation}`;
+  const child = spawnTs("bench/lib/worker-child.ts", [
+    JSON.stringify({ url, workerId: id, batchSize: CONCURRENCY, concurrency: CONCURRENCY, leaseMs: LEASE_MS, pollIntervalMs: 500 }),
+  ]);
+  const worker: Worker = { id, child, ready: false };
+  waitForMessage(child, "started").then(
+    () => (worker.ready = true),
+    () => {},
+  );
+  return worker;
+}
+
+async function main() {
+  const url = benchUrl();
+  await ensureOpsdeckDatabase(url);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  await opsdeck.reset(db);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  for (let i = 0; i < TASKS; i += 5_000) {
+    await enqueue(pool, Array.from({ length: Math.min(5_000, TASKS - i) }, (_, j) => ({ taskType: "noop", payload: { i: i + j, sleepMs: TASK_MS } })));
+  }
+  await pool.end();
+  console.log(`worker kills: ${TASKS} tasks of ${TASK_MS} ms, ${WORKERS} workers × concurrency ${CONCURRENCY}, lease ${LEASE_MS} ms, ${KILLS} SIGKILLs about every ${KILL_EVERY_MS} ms`);
+
+  const live = Array.from({ length: WORKERS }, () => startWorker(url));
+  await Promise.all(live.map((w) => waitForMessage(w.child, "started")));
+  live.forEach((w) => (w.ready = true));
+  const started = performance.now();
+  let kills = 0;
+  while (kills < KILLS) {
+    await sleep(KILL_EVERY_MS / 2 + Math.random() * KILL_EVERY_MS);
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status <> 'succeeded'");
+    if (rows[0].n === 0) break; // drained before all kills landed: the run is too short for the kill rate
+    // Only workers that are up (claiming) are killed; a replacement starts at once, without
+    // waiting for it, so kills keep landing while processes come and go.
+    const ready = live.filter((w) => w.ready);
+    if (ready.length === 0) continue;
+    const victim = ready[Math.floor(Math.random() * ready.length)];
+    live.splice(live.indexOf(victim), 1);
+    victim.child.kill("SIGKILL");
+    await waitForExit(victim.child);
+    kills++;
+    live.push(startWorker(url));
+  }
+  const killsDoneMs = performance.now() - started;
+  let drainedMs: number | null = null;
+  for (;;) {
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status <> 'succeeded'");
+    if (rows[0].n === 0) {
+      drainedMs = performance.now() - started;
+      break;
+    }
+    if (performance.now() - started > DRAIN_TIMEOUT_MS) break;
+    await sleep(100);
+  }
+  for (;;) {
+    if (live.every((w) => w.ready) || performance.now() - started > DRAIN_TIMEOUT_MS) break;
+    await sleep(100);
+  }
+  for (const w of live) w.child.send({ type: "stop" });
+  await Promise.all(live.map((w) => waitForMessage(w.child, "stopped", 30_000).catch(() => null)));
+  await Promise.all(live.map((w) => waitForExit(w.child)));
+
+  const { rows: check } = await db.query(
+    `select (select count(*)::int from fulfillment_tasks) as tasks,
+            (select count(*)::int from fulfillment_tasks where status = 'succeeded') as succeeded,
+            (select count(*)::int from fulfillment_tasks where status <> 'succeeded') as lost,
+            (select count(*)::int from (select task_id from fulfillment_attempts where outcome = 'succeeded' group by task_id having count(*) > 1) d) as completed_twice,
+            (select count(*)::int from fulfillment_attempts where outcome = 'lease_expired') as lease_expired_attempts,
+            (select count(*)::int from fulfillment_attempts where outcome = 'running') as attempts_left_running`,
+  );
+  const c = check[0];
+  await db.end();
+  const env = await machine(url);
+  printTable([
+    {
+      tasks: c.tasks,
+      kills,
+      "kills over s": round(killsDoneMs / 1000, 1),
+      "drained in s": drainedMs === null ? "timeout" : round(drainedMs / 1000, 1),
+      lost: c.lost,
+      "completed twice": c.completed_twice,
+      "re-run after a kill": c.lease_expired_attempts,
+      "attempts left open": c.attempts_left_running,
+    },
+  ]);
+  const ok = drainedMs !== null && c.lost === 0 && c.completed_twice === 0 && c.attempts_left_running === 0 && kills === KILLS;
+  console.log(`${kills} SIGKILLs: lost ${c.lost}, completed twice ${c.completed_twice} → ${ok ? "MET" : "NOT MET"}`);
+  if (!ok) process.exitCode = 1;
+  printJson("fault-worker-kills", { machine: env, tasks: TASKS, workers: WORKERS, kills, taskMs: TASK_MS, leaseMs: LEASE_MS, concurrency: CONCURRENCY, killsDoneMs, drainedMs, ...c });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
