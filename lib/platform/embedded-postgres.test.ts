@@ -61,3 +61,14 @@ describe("embedded PostgreSQL lifecycle", () => {
     await after.end();
   });
 });
+
+describe("a data directory that cannot hold a database", () => {
+  it("refuses at start, naming the directory and what to do", async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-blocked-"));
+    const file = path.join(base, "not-a-directory");
+    fs.writeFileSync(file, "");
+    await expect(startEmbeddedPostgres({ dataDir: path.join(file, "postgres"), port: 54399, warn: () => {} })).rejects.toThrow(
+      new RegExp(`The data directory ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} cannot be written .*Set OPSDECK_DATA_DIR to a writable directory`),
+    );
+  });
+});

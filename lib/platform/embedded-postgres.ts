@@ -130,6 +130,51 @@ function letPostgresUserReach(dataDir: string): string[] {
   return changed;
 }
 
+/** A new database cluster and its first WAL segments take ~60 MB; refuse clearly below that. */
+const MIN_FREE_BYTES_TO_INITIALISE = 96 * 1024 * 1024;
+
+const noSpace = (dataDir: string) =>
+  `The embedded PostgreSQL data directory ${dataDir} is on a full disk (No space left on device). Free space there, or set OPSDECK_DATA_DIR to a directory on a disk with room (at least ${MIN_FREE_BYTES_TO_INITIALISE / 1024 / 1024} MB to start).`;
+
+/** mkdir -p on a read-only mount reports ENOENT; the nearest existing ancestor tells the real reason. */
+function explainWriteFailure(dir: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  if (err.code !== "ENOENT") return err;
+  let existing = dir;
+  while (!fs.existsSync(existing) && existing !== path.dirname(existing)) existing = path.dirname(existing);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+    return err;
+  } catch (inner) {
+    return inner as NodeJS.ErrnoException;
+  }
+}
+
+/**
+ * Fails at start with a message naming the directory when the data directory cannot hold a
+ * database: not creatable or writable (read-only mount, permissions, a file in the way), or, before
+ * the first start, too little free space. Without this the first error is PostgreSQL's, deep in
+ * initdb's output (or a bare ENOENT from mkdir on a read-only mount).
+ */
+export function assertUsableDataDir(dataDir: string): void {
+  const parent = path.dirname(dataDir);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    const probe = path.join(parent, `.opsdeck-write-probe-${process.pid}`);
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (err) {
+    const e = explainWriteFailure(parent, err as NodeJS.ErrnoException);
+    const why = e.code === "EROFS" ? "it is on a read-only file system" : e.code === "ENOSPC" ? "its disk is full" : e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : `${e.code ?? "error"}: ${e.message}`;
+    throw new Error(
+      `The data directory ${parent} cannot be written (${why}). Set OPSDECK_DATA_DIR to a writable directory, or fix that mount or its permissions; with DATABASE_URL set, no data directory is needed.`,
+    );
+  }
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    const { bavail, bsize } = fs.statfsSync(parent);
+    if (bavail * bsize < MIN_FREE_BYTES_TO_INITIALISE) throw new Error(noSpace(dataDir));
+  }
+}
+
 /** Attach to the server on this data dir, or initialise and start one. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedHandle> {
   const dataDir = opts.dataDir ?? embeddedDataDir();
@@ -152,7 +197,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   const explicit = opts.port ?? (process.env.OPSDECK_EMBEDDED_PG_PORT ? Number(process.env.OPSDECK_EMBEDDED_PG_PORT) : undefined);
   // Another checkout's embedded server may hold the default port; an explicit port is never moved.
   const port = explicit ?? (await firstFreePort(54329));
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  assertUsableDataDir(dataDir);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     const opened = letPostgresUserReach(dataDir);
@@ -182,10 +227,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
       await stop();
     };
   }
-  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    await server.initialise();
+  try {
+    if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+    await server.start();
+  } catch (err) {
+    if (/No space left on device/i.test(String((err as Error)?.message))) throw new Error(noSpace(dataDir));
+    throw err;
   }
-  await server.start();
   if (opts.unref) {
     const child = (server as unknown as { process?: import("node:child_process").ChildProcess }).process;
     child?.unref();
