@@ -14,6 +14,7 @@ function forwarded(headers: Headers, name: string): string | null {
   return headers.get(name)?.split(",")[0]?.trim().toLowerCase() || null;
 }
 
+/** Throws on a malformed value: refusing mutations with a 500 that names the setting beats guessing. */
 function publicUrl(): URL | null {
   const raw = process.env.OPSDECK_PUBLIC_URL;
   if (!raw) return null;
@@ -47,7 +48,8 @@ export function isOwnOrigin(origin: string, headers: Headers): boolean {
 
 /** The request reached us over HTTPS, or the console is published on an https:// URL. */
 export function servedOverHttps(headers: Headers): boolean {
-  return publicUrl()?.protocol === "https:" || forwarded(headers, "x-forwarded-proto") === "https";
+  // Read without parsing: HSTS must never fail a response (a malformed URL fails the origin check instead).
+  return /^https:\/\//i.test(process.env.OPSDECK_PUBLIC_URL ?? "") || forwarded(headers, "x-forwarded-proto") === "https";
 }
 
 /** Strict-Transport-Security value for this request, or null on plain HTTP. */

@@ -11,7 +11,7 @@ const createBody = z.object({
   email: text("email").trim().email("Enter a valid email address"),
   role: z.enum(ROLES),
   name: text("name").trim().max(120).optional(),
-  // Hashed, never stored as text, so any characters are allowed.
+  // schema-types: exempt — hashed, never stored as text, so any characters are allowed.
   password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 

@@ -10,7 +10,7 @@ export const POST = route(
     route: "/api/v1/alerts/receivers",
     policy: { session: "admin" },
     body: z.object({
-      name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and -"),
+      name: text("name").trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and -"),
       kind: z.enum(["slack", "pagerduty", "webhook"]),
       secret: text("secret").trim().min(8, "the webhook URL or routing key").max(2000),
       severities: z.array(z.enum(["critical", "warning", "info"])).min(1).default(["critical", "warning"]),

@@ -23,8 +23,8 @@ export const POST = route(
         durationMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(),
       })
       .refine((b) => b.endsAt || b.durationMinutes, "Give endsAt or durationMinutes")
-      // The end derived from startsAt + durationMinutes must be storable too.
-      .refine((b) => b.endsAt || !b.startsAt || inTimestampBounds(silenceEnd(b)), { path: ["durationMinutes"], message: `startsAt + durationMinutes: the end ${timestampMessage("").trim()}` }),
+      // The end derived from a valid startsAt + durationMinutes must be storable too.
+      .refine((b) => b.endsAt || !b.startsAt || !inTimestampBounds(b.startsAt) || inTimestampBounds(silenceEnd(b)), { path: ["durationMinutes"], message: `startsAt + durationMinutes: the end ${timestampMessage("").trim()}` }),
   },
   async ({ body, actor }) => {
     const now = new Date();
