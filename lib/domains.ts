@@ -8,6 +8,7 @@ import { createHandlers } from "./fulfillment/handlers";
 import type { HandlerRegistry } from "./fulfillment/worker";
 import { pool } from "./platform/db";
 import { createPaymentHandlers } from "./payments/handlers";
+import { paymentsSimulatorDefinition } from "./payments/simulator";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 
@@ -18,6 +19,7 @@ export const workers: WorkerDefinition[] = [
   alertEvaluatorWorker,
   queueWorkerDefinition(taskHandlers),
   simulatorDefinition,
+  paymentsSimulatorDefinition,
   bulkResumer,
 ];
 

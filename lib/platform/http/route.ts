@@ -7,7 +7,7 @@ import { logger } from "../logger";
 import { readRawBody } from "./raw-body";
 import { boundedType, exceptions, httpDuration, httpRequests } from "../metrics";
 import { verifyApiKey, type ApiKeyIdentity } from "../auth/api-keys";
-import { currentUser, type SessionIdentity } from "../auth/identity";
+import type { SessionIdentity } from "../auth/identity";
 import { can, type Permission, type Scope } from "../auth/roles";
 
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
@@ -122,7 +122,9 @@ async function authorize(req: NextRequest, policy: Policy, method: string): Prom
     }
     return key;
   }
-  const user = policy.session ? await currentUser() : null;
+  // Loaded on first use: next-auth needs Next's React build, so API-key-only callers outside Next
+  // (the CLI's in-process smoke) can run route handlers without it.
+  const user = policy.session ? await (await import("../auth/identity")).currentUser() : null;
   if (!user) {
     const how = policy.apiKey ? `an API key with the ${describeScopes(scopesOf(policy.apiKey))} scope (Authorization: Bearer …)` : "a signed-in session";
     throw new AppError("unauthenticated", `Authentication required: call with ${how}.`);
