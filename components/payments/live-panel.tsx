@@ -35,7 +35,9 @@ export function PaymentTiles({ window, initial }: { window: string; initial: Pay
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8" data-testid="payments-tiles">
         <Stat label={`Checkouts (${d.window})`} value={fmt.format(c.attempted)} hint={rate} />
         <Stat label="Checkout failures" value={fmt.format(c.failed)} tone={c.failed > 0 ? "warn" : undefined} hint="declines and provider errors" />
-        <Stat label="Webhooks received" value={fmt.format(w.received)} hint="signature verified" />
+        <div data-testid="tile-webhooks-received">
+          <Stat label="Webhooks received" value={fmt.format(w.received)} hint="signature verified" />
+        </div>
         <Stat label="Processed" value={fmt.format(w.processed)} />
         <Stat label="Webhook failures" value={fmt.format(w.failed)} tone={w.failed > 0 ? "bad" : undefined} hint="dead letters: retry below" />
         <Stat label="Signature failures" value={fmt.format(w.signature_failures)} tone={w.signature_failures > 0 ? "warn" : undefined} hint="rejected with 400" />

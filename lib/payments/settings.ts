@@ -1,8 +1,8 @@
 import "server-only";
 // Payments' environment contract. Parsed on demand so tests can change process.env.
-import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { envFor, envHelpers } from "@/lib/platform/env";
+import { demoWebhookSecret } from "./demo-secret";
 
 const { bool, int } = envHelpers;
 const rate = z.coerce.number().min(0).max(1);
@@ -40,6 +40,6 @@ export function paymentSettings(): PaymentSettings {
 export function webhookSecrets(s: PaymentSettings = paymentSettings()): string[] {
   const configured = (s.STRIPE_WEBHOOK_SECRET ?? "").split(",").map((x) => x.trim()).filter(Boolean);
   if (configured.length) return configured;
-  if (s.OPSDECK_DEMO && s.AUTH_SECRET) return [`whsec_demo_${createHmac("sha256", s.AUTH_SECRET).update("stripe-webhook-demo").digest("base64url")}`];
+  if (s.OPSDECK_DEMO && s.AUTH_SECRET) return [demoWebhookSecret(s.AUTH_SECRET)];
   return [];
 }
