@@ -3,14 +3,23 @@ import "server-only";
 // instrumentation.ts, `npm run worker` and the demo launcher.
 import type { WorkerDefinition } from "./platform/worker-runtime";
 import { alertEvaluatorWorker } from "./alerting/evaluator";
-import { fulfillmentReadiness, fulfillmentWorkerDefinition } from "./fulfillment/runtime";
+import { fulfillmentReadiness, queueWorkerDefinition } from "./fulfillment/runtime";
+import { createHandlers } from "./fulfillment/handlers";
+import type { HandlerRegistry } from "./fulfillment/worker";
+import { pool } from "./platform/db";
+import { createPaymentHandlers } from "./payments/handlers";
+import { paymentsSimulatorDefinition } from "./payments/simulator";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 
+/** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
+export const taskHandlers = (): HandlerRegistry => ({ ...createHandlers(), ...createPaymentHandlers(pool) });
+
 export const workers: WorkerDefinition[] = [
   alertEvaluatorWorker,
-  fulfillmentWorkerDefinition,
+  queueWorkerDefinition(taskHandlers),
   simulatorDefinition,
+  paymentsSimulatorDefinition,
   bulkResumer,
 ];
 

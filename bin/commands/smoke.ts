@@ -8,6 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
+import { registerSmokeCheckout } from "./smoke-checkout";
 
 class SmokeFailure extends Error {}
 
@@ -19,7 +20,7 @@ function check(ok: boolean, what: string, detail?: unknown): void {
 const isNum = (v: unknown) => typeof v === "number" && Number.isFinite(v);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on("error", reject);
@@ -169,9 +170,9 @@ async function remote(baseUrl: string, apiKey: string): Promise<void> {
 }
 
 export function registerSmoke(program: Command): void {
-  program
-    .command("smoke")
-    .description("Smoke checks")
+  const smoke = program.command("smoke").description("Smoke checks");
+  registerSmokeCheckout(smoke);
+  smoke
     .command("fulfillment")
     .description("Check the fulfillment worker end to end (in-process on a temporary database, or against a deployment)")
     .option("--in-process", "run against a temporary embedded PostgreSQL")

@@ -134,7 +134,7 @@ describe("alertmanager.yml", () => {
 describe("grafana dashboards", () => {
   it("are dashboard models with panels that query Prometheus", () => {
     const files = findExportKind("grafana")!.files();
-    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-http.json", "opsdeck-slos.json"]);
+    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-payments.json", "opsdeck-http.json", "opsdeck-slos.json"]);
     const uids = new Set<string>();
     for (const f of files) {
       const d = JSON.parse(f.content);
@@ -167,7 +167,10 @@ describe("openslo", () => {
     expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
       ["openslo/v1", "SLO", "fulfillment-enqueue-to-done"],
       ["openslo/v1", "SLO", "fulfillment-task-success"],
+      ["openslo/v1", "SLO", "payments-checkout-success"],
+      ["openslo/v1", "SLO", "payments-webhook-processing"],
     ]);
+    expect(docs[3].spec.indicator.spec.ratioMetric.good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(payments_webhook_events_total{outcome="processed"})' } });
     const success = docs[1].spec.indicator.spec.ratioMetric;
     expect(success.good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(fulfillment_tasks_processed_total{outcome="succeeded"})' } });
     expect(docs[0].spec.indicator.spec.ratioMetric.good.metricSource.type).toBe("opsdeck-sql");

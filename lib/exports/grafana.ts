@@ -82,6 +82,19 @@ function fulfillment(): GrafanaDashboard {
   ]);
 }
 
+function payments(): GrafanaDashboard {
+  return dashboard("opsdeck-payments", "Opsdeck — Payments", "Checkouts, Stripe webhooks, signature failures and webhook processing time.", [
+    { title: "Checkout failures (10m)", type: "stat", description: "Failed checkouts in the last 10 minutes (alert PaymentsCheckoutFailures).", targets: [{ expr: 'sum(increase(payments_checkout_total{outcome="failed"}[10m])) or vector(0)', legend: "10m" }], threshold: 1 },
+    { title: "Webhook failures (10m)", type: "stat", description: "Webhook events dead-lettered in the last 10 minutes (alert PaymentsWebhookFailures).", targets: [{ expr: 'sum(increase(payments_webhook_events_total{outcome="failed"}[10m])) or vector(0)', legend: "10m" }], threshold: 1 },
+    { title: "Signature failures (5m)", type: "stat", description: "Deliveries rejected for a bad signature or stale timestamp (alert PaymentsWebhookSignatureFailures).", targets: [{ expr: 'sum(increase(payments_webhook_events_total{outcome=~"signature_invalid|timestamp_expired"}[5m])) or vector(0)', legend: "5m" }], threshold: 5 },
+    { title: "Duplicates (1h)", type: "stat", description: "Replayed deliveries acknowledged and not processed again.", targets: [{ expr: 'sum(increase(payments_webhook_events_total{outcome="duplicate"}[1h])) or vector(0)', legend: "1h" }] },
+    { title: "Checkouts by outcome", unit: "ops", description: "Checkouts per second by outcome.", targets: [{ expr: "sum by (outcome) (rate(payments_checkout_total[5m]))", legend: "{{outcome}}" }] },
+    { title: "Webhook deliveries by outcome", unit: "ops", description: "Deliveries per second: queued, duplicate, ignored, processed, failed, signature failures.", targets: [{ expr: "sum by (outcome) (rate(payments_webhook_events_total[5m]))", legend: "{{outcome}}" }] },
+    { title: "Webhook events by type", unit: "ops", description: "Deliveries per second by event type (handled types, else other).", targets: [{ expr: "sum by (type) (rate(payments_webhook_events_total[5m]))", legend: "{{type}}" }] },
+    { title: "Webhook processing p95", unit: "s", description: "95th percentile time to apply an event to its order.", targets: [{ expr: "histogram_quantile(0.95, sum by (le, type) (rate(payments_webhook_processing_seconds_bucket[5m])))", legend: "{{type}}" }] },
+  ]);
+}
+
 function http(): GrafanaDashboard {
   return dashboard("opsdeck-http", "Opsdeck — HTTP API", "Request rate, errors and latency by route template.", [
     { title: "Requests per second", unit: "reqps", description: "By route template.", targets: [{ expr: "sum by (route) (rate(http_requests_total[5m]))", legend: "{{route}}" }] },
@@ -109,5 +122,5 @@ function slos(): GrafanaDashboard {
 
 /** file name → dashboard */
 export function grafanaDashboards(): Record<string, GrafanaDashboard> {
-  return { "opsdeck-fulfillment.json": fulfillment(), "opsdeck-http.json": http(), "opsdeck-slos.json": slos() };
+  return { "opsdeck-fulfillment.json": fulfillment(), "opsdeck-payments.json": payments(), "opsdeck-http.json": http(), "opsdeck-slos.json": slos() };
 }

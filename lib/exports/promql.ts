@@ -15,6 +15,10 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   // Every replica reports the same queue-wide gauge (read from the database on scrape): take one.
   fulfillment_queue_depth: () => `max(fulfillment_queue_depth)`,
   auth_signin_failures: (w) => `(sum(increase(auth_signin_attempts_total{outcome=~"failure|throttled"}[${w}])) or vector(0))`,
+  payments_checkout_attempts: (w) => `(sum(increase(payments_checkout_total[${w}])) or vector(0))`,
+  payments_checkout_failure_ratio: (w) => `sum(increase(payments_checkout_total{outcome="failed"}[${w}])) / sum(increase(payments_checkout_total[${w}]))`,
+  payments_webhook_failed_increase: (w) => `(sum(increase(payments_webhook_events_total{outcome="failed"}[${w}])) or vector(0))`,
+  payments_webhook_signature_failures_increase: (w) => `(sum(increase(payments_webhook_events_total{outcome=~"signature_invalid|timestamp_expired"}[${w}])) or vector(0))`,
 };
 
 export function promDuration(seconds: number): string {

@@ -4,7 +4,7 @@ import "server-only";
 // 'running'`, so a worker that lost its lease (and whose task was reclaimed) cannot overwrite it.
 import type pg from "pg";
 import { AppError } from "@/lib/platform/errors";
-import { payloadSchemaFor, TASK_TYPE_NAMES } from "./task-types";
+import { payloadSchemaFor, TASK_TYPE_NAMES } from "@/lib/task-types";
 
 export const NOTIFY_CHANNEL = "fulfillment_tasks";
 const DEFAULT_MAX_ATTEMPTS = () => Number(process.env.FULFILLMENT_MAX_ATTEMPTS ?? 5) || 5;

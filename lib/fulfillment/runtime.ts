@@ -6,15 +6,15 @@ import { pool } from "@/lib/platform/db";
 import { processSingleton } from "@/lib/platform/global";
 import { logger } from "@/lib/platform/logger";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
-import { createHandlers } from "./handlers";
 import { fulfillmentSettings, workerOptionsFromEnv } from "./settings";
 import { compactCounters } from "./stats";
-import { createWorker, type FulfillmentWorker } from "./worker";
+import { createWorker, type FulfillmentWorker, type HandlerRegistry } from "./worker";
 
 const COMPACT_EVERY_MS = 10 * 60_000;
 const current = processSingleton("fulfillmentWorker", () => ({ worker: null as FulfillmentWorker | null, leaseMs: 30_000 }));
 
-export const fulfillmentWorkerDefinition: WorkerDefinition = {
+/** The queue worker; `handlers` is every domain's task handlers, composed in lib/domains.ts. */
+export const queueWorkerDefinition = (handlers: () => HandlerRegistry): WorkerDefinition => ({
   name: "fulfillment-worker",
   enabled() {
     const s = fulfillmentSettings();
@@ -26,7 +26,7 @@ export const fulfillmentWorkerDefinition: WorkerDefinition = {
   },
   async start() {
     const opts = workerOptionsFromEnv();
-    const worker = createWorker({ pool: pool(), ...opts, handlers: createHandlers() });
+    const worker = createWorker({ pool: pool(), ...opts, handlers: handlers() });
     await worker.start();
     current.worker = worker;
     current.leaseMs = opts.leaseMs;
@@ -48,7 +48,7 @@ export const fulfillmentWorkerDefinition: WorkerDefinition = {
       },
     };
   },
-};
+});
 
 export async function fulfillmentReadiness(): Promise<{ ok: boolean; detail?: string }> {
   const s = fulfillmentSettings();

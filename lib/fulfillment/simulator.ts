@@ -9,6 +9,7 @@ import { logger } from "@/lib/platform/logger";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
 import { enqueue, type EnqueueTask } from "./queue";
 import { fulfillmentSettings } from "./settings";
+import { fulfillmentTasksForOrder } from "./order-tasks";
 
 const SKUS = ["SKU-TEE-BLK-M", "SKU-TEE-WHT-L", "SKU-MUG-001", "SKU-CAP-RED", "SKU-SOCK-3PK", "SKU-HOODIE-S", "SKU-POSTER-A2"];
 const CARRIERS = ["dhl", "ups", "postnl", "dpd"];
@@ -32,16 +33,10 @@ export async function createDemoOrders(p: pg.Pool, count: number): Promise<numbe
         `INSERT INTO order_items (id, order_id, sku, quantity) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[])`,
         [items.map((it) => it.id), items.map(() => orderId), items.map((it) => it.sku), items.map((it) => it.quantity)],
       );
-      tasks.push({ taskType: "capture_payment", orderItemId: items[0].id, payload: { orderReference: reference, amountCents: total, currency: "EUR", orderItemId: items[0].id } });
-      for (const it of items) {
-        tasks.push({ taskType: "reserve_inventory", orderItemId: it.id, payload: { sku: it.sku, quantity: it.quantity, warehouse: pick(WAREHOUSES), orderItemId: it.id } });
-        tasks.push({
-          taskType: "ship_order_item",
-          orderItemId: it.id,
-          payload: { sku: it.sku, quantity: it.quantity, carrier: pick(CARRIERS), postcode: `${1000 + randomInt(8999)} AB`, orderItemId: it.id },
-        });
-      }
-      tasks.push({ taskType: "notify_customer", orderItemId: items[0].id, payload: { orderReference: reference, channel: pick(["email", "sms"] as const), template: "order_shipped", orderItemId: items[0].id } });
+      tasks.push(...fulfillmentTasksForOrder(
+        { reference, totalCents: total, currency: "EUR", items },
+        { warehouse: pick(WAREHOUSES), carrier: pick(CARRIERS), postcode: `${1000 + randomInt(8999)} AB`, channel: pick(["email", "sms"] as const) },
+      ));
     }
     await enqueue(client, tasks);
     await client.query("COMMIT");

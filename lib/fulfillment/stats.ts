@@ -6,7 +6,7 @@ import "server-only";
 import type pg from "pg";
 import { pool } from "@/lib/platform/db";
 import { fulfillmentSettings, workerOptionsFromEnv } from "./settings";
-import { TASK_TYPE_NAMES } from "./task-types";
+import { TASK_TYPE_NAMES } from "@/lib/task-types";
 
 type Queryable = pg.Pool | pg.PoolClient;
 const q = (c?: Queryable) => c ?? pool();

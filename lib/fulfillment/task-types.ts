@@ -1,10 +1,11 @@
-// The fulfillment task types and their payload schemas. Shared by the enqueue path, the worker's
-// handler registry and the dead-letter console's "edit payload then retry" validation.
+// The fulfillment task types and their payload schemas, fulfillment's part of the queue's task-type
+// table (composed with other domains' in lib/task-types.ts).
 import { z } from "zod";
+import type { TaskTypeTable } from "@/lib/platform/task-types";
 
 const orderItemRef = { orderItemId: z.string().uuid().optional() };
 
-export const taskTypes = {
+export const fulfillmentTaskTypes = {
   reserve_inventory: {
     description: "Reserve stock for an order item at the warehouse provider",
     payloadSchema: z.object({ sku: z.string().min(1), quantity: z.number().int().positive(), warehouse: z.string().min(1), ...orderItemRef }).strict(),
@@ -25,15 +26,6 @@ export const taskTypes = {
     description: "Does nothing; used by smoke tests and benchmarks",
     payloadSchema: z.object({}).passthrough(),
   },
-} as const;
+} as const satisfies TaskTypeTable;
 
-export type TaskType = keyof typeof taskTypes;
-export const TASK_TYPE_NAMES = Object.keys(taskTypes) as TaskType[];
-
-export function isTaskType(value: string): value is TaskType {
-  return Object.hasOwn(taskTypes, value);
-}
-
-export function payloadSchemaFor(type: string): z.ZodType | null {
-  return isTaskType(type) ? taskTypes[type].payloadSchema : null;
-}
+export type TaskType = keyof typeof fulfillmentTaskTypes;

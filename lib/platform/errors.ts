@@ -11,6 +11,9 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "rate_limited"
+  | "payment_declined"
+  | "webhook_signature_invalid"
+  | "webhook_timestamp_expired"
   | "unavailable"
   | "internal";
 
@@ -25,6 +28,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  payment_declined: 402,
+  webhook_signature_invalid: 400,
+  webhook_timestamp_expired: 400,
   unavailable: 503,
   internal: 500,
 };

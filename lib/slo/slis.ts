@@ -11,6 +11,8 @@
 // dead-lettered task that an operator retries into success counts once bad, once good — both
 // happened to a customer's order.
 
+import { paymentSliQueries } from "@/lib/payments/slis";
+
 export interface SliQuery {
   description: string;
   sql: string;
@@ -20,6 +22,7 @@ export interface SliQuery {
 }
 
 export const SLI_QUERIES: Record<string, SliQuery> = {
+  ...paymentSliQueries,
   fulfillment_attempts_succeeded: {
     description: "Attempts that finished their task successfully.",
     sql: `select finished_at as ts from fulfillment_attempts

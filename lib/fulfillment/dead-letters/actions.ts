@@ -5,7 +5,7 @@ import "server-only";
 import { db, type Tx } from "@/lib/platform/db";
 import { AppError, conflict, notFound } from "@/lib/platform/errors";
 import { writeAudit } from "@/lib/platform/audit";
-import { payloadSchemaFor } from "@/lib/fulfillment/task-types";
+import { payloadSchemaFor } from "@/lib/task-types";
 import { taskTarget } from "./queries";
 import { diffJson } from "./diff";
 

@@ -1,7 +1,4 @@
 import "server-only";
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { auth } from "./auth";
 import { can, type Permission, type Role } from "./roles";
 
 export interface SessionIdentity {
@@ -12,6 +9,10 @@ export interface SessionIdentity {
 }
 
 export async function currentUser(): Promise<SessionIdentity | null> {
+  // next-auth (like next/headers and next/navigation below) is loaded on first use: it needs Next's
+  // React build, so callers outside Next (the CLI's in-process smokes run route handlers with API
+  // keys) can import this module without it.
+  const { auth } = await import("./auth");
   const session = await auth();
   if (!session?.user?.id) return null;
   return { kind: "session", userId: session.user.id, email: session.user.email, role: session.user.role };
@@ -19,11 +20,12 @@ export async function currentUser(): Promise<SessionIdentity | null> {
 
 /** For pages: signed-in user with the permission, else off to sign-in (or a 403 page). */
 export async function requirePage(permission: Permission = "read", from?: string): Promise<SessionIdentity> {
+  const [{ headers }, { redirect }] = await Promise.all([import("next/headers"), import("next/navigation")]);
   const user = await currentUser();
   if (!user) {
     const back = from ?? (await headers()).get("x-pathname") ?? "/";
-    redirect(`/signin?from=${encodeURIComponent(back)}`);
+    return redirect(`/signin?from=${encodeURIComponent(back)}`);
   }
-  if (!can(user.role, permission)) redirect(`/forbidden?need=${permission}`);
+  if (!can(user.role, permission)) return redirect(`/forbidden?need=${permission}`);
   return user;
 }

@@ -4,6 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError, STATUS_BY_CODE, type ErrorCode } from "../errors";
 import { logger } from "../logger";
+import { readRawBody } from "./raw-body";
 import { boundedType, exceptions, httpDuration, httpRequests, invalidInputEscaped } from "../metrics";
 import { verifyApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { currentUser, type SessionIdentity } from "../auth/identity";
@@ -80,22 +81,7 @@ async function readJsonBody(req: NextRequest, limit: number): Promise<unknown> {
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", `Send the body as JSON with "Content-Type: application/json" (got "${type || "none"}").`);
   }
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > limit) throw new AppError("payload_too_large", `Body is ${declared} bytes; the limit is ${limit} bytes.`);
-  const reader = req.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", `Body exceeds the limit of ${limit} bytes.`);
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = (await readRawBody(req, limit)).toString("utf8");
   if (!text.trim()) throw new AppError("bad_request", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Badge, buttonClass, Card, ErrorNote, inputClass, PageHeader, Skeleton, tableClass } from "@/components/ui";
 import { requirePage } from "@/lib/platform/auth/identity";
 import { can } from "@/lib/platform/auth/roles";
-import { TASK_TYPE_NAMES } from "@/lib/fulfillment/task-types";
+import { TASK_TYPE_NAMES } from "@/lib/task-types";
 import { deadLetterFilterSchema, filterToJson, type DeadLetterFilter } from "@/lib/fulfillment/dead-letters/filter";
 import { errorGroups, listDeadLetters } from "@/lib/fulfillment/dead-letters/queries";
 import { DeadLetterTable } from "@/components/dead-letters/dead-letter-table";

@@ -1,0 +1,7 @@
+import { route } from "@/lib/platform/http/route";
+import { OBSERVABILITY_SCOPES } from "@/lib/platform/auth/roles";
+import { observabilitySnapshot } from "@/lib/payments/stats";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ route: "/api/v1/payments/observability", policy: { session: "read", apiKey: OBSERVABILITY_SCOPES } }, () => observabilitySnapshot());
