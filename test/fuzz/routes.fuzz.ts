@@ -15,6 +15,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionIdentity } from "@/lib/platform/auth/identity";
 import { can, ROLES, SCOPES, type Role, type Scope } from "@/lib/platform/auth/roles";
 
+// Configured like a deployment: an endpoint whose secret is unset answers 503 (a configuration
+// problem, rightly a 5xx), which is not what the fuzzer is looking for.
+process.env.STRIPE_WEBHOOK_SECRET ??= "whsec_fuzz_0123456789abcdef0123456789abcdef";
+
 const session: { user: SessionIdentity | null } = { user: null };
 vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => session.user }));
 const { createApiKey } = await import("@/lib/platform/auth/api-keys");
