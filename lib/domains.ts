@@ -6,17 +6,20 @@ import { alertEvaluatorWorker } from "./alerting/evaluator";
 import { fulfillmentReadiness, fulfillmentWorkerDefinition } from "./fulfillment/runtime";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
+import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
 
 export const workers: WorkerDefinition[] = [
   alertEvaluatorWorker,
   fulfillmentWorkerDefinition,
   simulatorDefinition,
   bulkResumer,
+  catalogSimulator,
 ];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */
 export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
   { name: "fulfillment-history", seed: () => seedFulfillmentHistory() },
+  { name: "catalog", seed: () => seedCatalogDemo() },
 ];
 
 /** Extra readiness checks (e.g. worker heartbeats); a failing check makes /api/readyz answer 503. */
