@@ -3,6 +3,7 @@
 // table; a signal missing here has no faithful PromQL equivalent and its rules are listed in the
 // exported file's header instead of being dropped silently.
 import { windowLabel } from "@/lib/slo/math";
+import { catalogSettings } from "@/lib/catalog/settings";
 
 /** `window` is a PromQL range like "5m". */
 export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
@@ -14,6 +15,11 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   fulfillment_loop_errors_increase: (w) => `(sum(increase(fulfillment_loop_errors_total[${w}])) or vector(0))`,
   // Every replica reports the same queue-wide gauge (read from the database on scrape): take one.
   fulfillment_queue_depth: () => `max(fulfillment_queue_depth)`,
+  // The same ratio from the search counter over the rule's window; no value below the minimum sample.
+  // Parenthesised whole: `and` binds looser than the rule's comparison.
+  catalog_zero_results_rate: (w) =>
+    `((sum(increase(catalog_searches_total{outcome="zero_results"}[${w}])) / sum(increase(catalog_searches_total[${w}])))` +
+    ` and on() (sum(increase(catalog_searches_total[${w}])) >= ${catalogSettings().CATALOG_ZERO_RESULTS_MIN_SAMPLE_SIZE}))`,
 };
 
 export function promDuration(seconds: number): string {
