@@ -32,8 +32,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.query(`DELETE FROM catalog_searches WHERE searched_at >= $1 AND searched_at < $2`, [inYear(2043, 0), inYear(2044, 0)]);
-  await db.query(`DELETE FROM catalog_query_rollups WHERE bucket >= $1 AND bucket < $2`, [new Date(Date.UTC(2043, 0, 1)), new Date(Date.UTC(2044, 0, 1))]);
+  for (const year of [2043, 2045]) {
+    const [from, to] = [new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1))];
+    await db.query(`DELETE FROM catalog_searches WHERE searched_at >= $1 AND searched_at < $2`, [from, to]);
+    await db.query(`DELETE FROM catalog_query_rollups WHERE bucket >= $1 AND bucket < $2`, [from, to]);
+  }
 });
 
 describe("insights", () => {
@@ -69,6 +72,18 @@ describe("insights", () => {
     const week = await insights(db, "7d", { now: NOW });
     expect(week.top_queries[0]).toMatchObject({ query: "hoodie", searches: 8 });
     expect(week.trending.find((r) => r.query === "hoodie")).toMatchObject({ previous_searches: 0, rise: 8 });
+  });
+
+  it("trending ignores small relative rises (noise guard ×1.2)", async () => {
+    const now = inYear(2045);
+    const at = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    await searches("jeans", 5, at(30 * 60));
+    await searches("jeans", 6, at(60)); // ×1.2: trends
+    await searches("mug", 10, at(30 * 60));
+    await searches("mug", 11, at(60)); // ×1.1: noise
+    const d = await insights(db, "24h", { now });
+    expect(d.trending.map((r) => [r.query, r.rise, r.growth])).toEqual([["jeans", 1, 1.2]]);
+    expect(d.top_queries.map((r) => r.query)).toEqual(["mug", "jeans"]);
   });
 
   it("series per hour add up to the totals", async () => {

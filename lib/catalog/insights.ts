@@ -8,8 +8,10 @@ import { catalogSettings } from "./settings";
 export const INSIGHT_WINDOWS = { "24h": 24, "7d": 168, "30d": 720 } as const;
 export type InsightWindow = keyof typeof INSIGHT_WINDOWS;
 
-/** A query must be searched this often in the window to count as trending (noise guard). */
+/** Noise guards for trending: searched at least this often in the window… */
 export const TRENDING_MIN_SEARCHES = 3;
+/** …and at least this many times as often as in the previous window (or new in this one). */
+export const TRENDING_MIN_GROWTH = 1.2;
 
 export interface ZeroResults {
   /** zero_result_searches / searches; null when searches < min_sample_size ("not enough searches"). */
@@ -95,7 +97,7 @@ const INSIGHTS_SQL = `
     (SELECT coalesce(json_agg(t), '[]') FROM (SELECT * FROM cur ORDER BY searches DESC, query LIMIT $4) t) AS top,
     (SELECT coalesce(json_agg(t), '[]') FROM (
        SELECT cur.*, coalesce(prev.searches, 0) AS previous FROM cur LEFT JOIN prev USING (query)
-        WHERE cur.searches >= $5 AND cur.searches > coalesce(prev.searches, 0)
+        WHERE cur.searches >= $5 AND cur.searches > coalesce(prev.searches, 0) AND cur.searches >= $7::float8 * coalesce(prev.searches, 0)
         ORDER BY cur.searches - coalesce(prev.searches, 0) DESC, cur.query LIMIT $4) t) AS trending,
     (SELECT coalesce(json_agg(t), '[]') FROM (SELECT * FROM cur WHERE zero > 0 ORDER BY zero DESC, last_seen DESC LIMIT $4) t) AS zero,
     (SELECT coalesce(json_agg(t), '[]') FROM (
@@ -150,7 +152,7 @@ export async function insights(db: pg.Pool, window: InsightWindow, opts: { now?:
     zero: RawRow[];
     no_click: RawRow[];
     series: { t: string; searches: number; zero: number }[];
-  }>(INSIGHTS_SQL, [from, to, previousFrom, limit, TRENDING_MIN_SEARCHES, step]);
+  }>(INSIGHTS_SQL, [from, to, previousFrom, limit, TRENDING_MIN_SEARCHES, step, TRENDING_MIN_GROWTH]);
   const t = r.totals;
   const withResults = t.searches - t.zero;
   return {
