@@ -99,141 +99,158 @@ function QueryCell({ query }: { query: string }) {
   return <td className="max-w-xs truncate font-medium" title={query}>{query}</td>;
 }
 
-function QueryTable<R extends QueryRow>({ rows, empty, head, cells, testId }: { rows: R[]; empty: string; head: string[]; cells: (r: R) => ReactNode; testId: string }) {
-  if (rows.length === 0) return <Empty>{empty}</Empty>;
+function TryIt({ query }: { query: string }) {
   return (
-    <div className="overflow-x-auto">
-      <table className={tableClass} data-testid={testId}>
-        <thead>
-          <tr>
-            {head.map((h, i) => (
-              <th key={h} className={i === 0 ? undefined : "text-right"}>{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="tabular-nums">
-          {rows.map((r) => (
-            <tr key={r.query}>{cells(r)}</tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <td className="text-right">
+      <Link className="text-sky-700 underline dark:text-sky-400" href={tryIt(query)} aria-label={`Try the search "${query}"`}>
+        try it
+      </Link>
+    </td>
   );
 }
 
-export function ZeroResultQueries({ window, initial }: { window: string; initial: Insights }) {
+const num = (n: number) => <td className="text-right">{fmt.format(n)}</td>;
+
+interface TableSpec<R extends QueryRow> {
+  title: string;
+  note?: string;
+  testId: string;
+  rows: (d: Insights) => R[];
+  empty: string;
+  head: string[];
+  cells: (r: R) => ReactNode;
+}
+
+/** One live insights table: card, refresh state, header, one row per query. */
+function InsightsTable<R extends QueryRow>({ window, initial, spec }: { window: string; initial: Insights; spec: TableSpec<R> }) {
   const q = useInsights(window, initial);
   return (
-    <Card title="Zero-result queries" action={<span className="text-xs text-slate-500">add products, synonyms or redirects</span>}>
+    <Card title={spec.title} action={spec.note ? <span className="text-xs text-slate-500">{spec.note}</span> : undefined}>
       <Live q={q}>
-        {(d) => (
-          <QueryTable
-            testId="zero-result-queries"
-            rows={d.zero_result_queries}
-            empty="Every search found something in this window."
-            head={["Query", "Zero-result searches", "Last searched", ""]}
-            cells={(r) => (
-              <>
-                <QueryCell query={r.query} />
-                <td className="text-right">{fmt.format(r.zero_result_searches)}</td>
-                <td className="text-right">{when(r.last_seen)}</td>
-                <td className="text-right">
-                  <Link className="text-sky-700 underline dark:text-sky-400" href={tryIt(r.query)} aria-label={`Try the search "${r.query}"`}>
-                    try it
-                  </Link>
-                </td>
-              </>
-            )}
-          />
-        )}
+        {(d) => {
+          const rows = spec.rows(d);
+          if (rows.length === 0) return <Empty>{spec.empty}</Empty>;
+          return (
+            <div className="overflow-x-auto">
+              <table className={tableClass} data-testid={spec.testId}>
+                <thead>
+                  <tr>
+                    {spec.head.map((h, i) => (
+                      <th key={h || i} className={i === 0 ? undefined : "text-right"}>{h}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody className="tabular-nums">
+                  {rows.map((r) => (
+                    <tr key={r.query}>
+                      <QueryCell query={r.query} />
+                      {spec.cells(r)}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          );
+        }}
       </Live>
     </Card>
   );
 }
 
-export function TrendingQueries({ window, initial }: { window: string; initial: Insights }) {
-  const q = useInsights(window, initial);
+type WidgetProps = { window: string; initial: Insights };
+
+export function ZeroResultQueries(props: WidgetProps) {
   return (
-    <Card title="Trending queries" action={<span className="text-xs text-slate-500">vs the previous {window}</span>}>
-      <Live q={q}>
-        {(d) => (
-          <QueryTable
-            testId="trending-queries"
-            rows={d.trending}
-            empty="No query rose against the previous window."
-            head={["Query", "Searches", "Previous", "Change"]}
-            cells={(r) => (
-              <>
-                <QueryCell query={r.query} />
-                <td className="text-right">{fmt.format(r.searches)}</td>
-                <td className="text-right">{fmt.format(r.previous_searches)}</td>
-                <td className="text-right text-emerald-700 dark:text-emerald-400">
-                  +{fmt.format(r.rise)}
-                  {r.growth === null ? " new" : ` ×${r.growth}`}
-                </td>
-              </>
-            )}
-          />
-        )}
-      </Live>
-    </Card>
+    <InsightsTable
+      {...props}
+      spec={{
+        title: "Zero-result queries",
+        note: "add products, synonyms or redirects",
+        testId: "zero-result-queries",
+        rows: (d) => d.zero_result_queries,
+        empty: "Every search found something in this window.",
+        head: ["Query", "Zero-result searches", "Last searched", ""],
+        cells: (r) => (
+          <>
+            {num(r.zero_result_searches)}
+            <td className="text-right">{when(r.last_seen)}</td>
+            <TryIt query={r.query} />
+          </>
+        ),
+      }}
+    />
   );
 }
 
-export function TopQueries({ window, initial }: { window: string; initial: Insights }) {
-  const q = useInsights(window, initial);
+export function TrendingQueries(props: WidgetProps) {
   return (
-    <Card title="Top queries: click-through and click position">
-      <Live q={q}>
-        {(d) => (
-          <QueryTable
-            testId="top-queries"
-            rows={d.top_queries}
-            empty="No searches in this window yet."
-            head={["Query", "Searches", "CTR", "Avg. click position", "Zero results"]}
-            cells={(r) => (
-              <>
-                <QueryCell query={r.query} />
-                <td className="text-right">{fmt.format(r.searches)}</td>
-                <td className="text-right">{pct(r.ctr)}</td>
-                <td className="text-right">{r.avg_click_position?.toFixed(2) ?? "—"}</td>
-                <td className="text-right">{fmt.format(r.zero_result_searches)}</td>
-              </>
-            )}
-          />
-        )}
-      </Live>
-    </Card>
+    <InsightsTable
+      {...props}
+      spec={{
+        title: "Trending queries",
+        note: `vs the previous ${props.window}`,
+        testId: "trending-queries",
+        rows: (d) => d.trending,
+        empty: "No query rose against the previous window.",
+        head: ["Query", "Searches", "Previous", "Change"],
+        cells: (r) => (
+          <>
+            {num(r.searches)}
+            {num(r.previous_searches)}
+            <td className="text-right text-emerald-700 dark:text-emerald-400">
+              +{fmt.format(r.rise)}
+              {r.growth === null ? " new" : ` ×${r.growth}`}
+            </td>
+          </>
+        ),
+      }}
+    />
   );
 }
 
-export function NoClickQueries({ window, initial }: { window: string; initial: Insights }) {
-  const q = useInsights(window, initial);
+export function TopQueries(props: WidgetProps) {
   return (
-    <Card title="Searches without clicks" action={<span className="text-xs text-slate-500">results shown, none clicked</span>}>
-      <Live q={q}>
-        {(d) => (
-          <QueryTable
-            testId="no-click-queries"
-            rows={d.no_click_queries}
-            empty="Every search with results got a click."
-            head={["Query", "With results", "Without a click", "CTR", ""]}
-            cells={(r) => (
-              <>
-                <QueryCell query={r.query} />
-                <td className="text-right">{fmt.format(r.searches - r.zero_result_searches)}</td>
-                <td className="text-right">{fmt.format(r.searches_without_clicks)}</td>
-                <td className="text-right">{pct(r.ctr)}</td>
-                <td className="text-right">
-                  <Link className="text-sky-700 underline dark:text-sky-400" href={tryIt(r.query)}>
-                    try it
-                  </Link>
-                </td>
-              </>
-            )}
-          />
-        )}
-      </Live>
-    </Card>
+    <InsightsTable
+      {...props}
+      spec={{
+        title: "Top queries: click-through and click position",
+        testId: "top-queries",
+        rows: (d) => d.top_queries,
+        empty: "No searches in this window yet.",
+        head: ["Query", "Searches", "CTR", "Avg. click position", "Zero results"],
+        cells: (r) => (
+          <>
+            {num(r.searches)}
+            <td className="text-right">{pct(r.ctr)}</td>
+            <td className="text-right">{r.avg_click_position?.toFixed(2) ?? "—"}</td>
+            {num(r.zero_result_searches)}
+          </>
+        ),
+      }}
+    />
+  );
+}
+
+export function NoClickQueries(props: WidgetProps) {
+  return (
+    <InsightsTable
+      {...props}
+      spec={{
+        title: "Searches without clicks",
+        note: "results shown, none clicked",
+        testId: "no-click-queries",
+        rows: (d) => d.no_click_queries,
+        empty: "Every search with results got a click.",
+        head: ["Query", "With results", "Without a click", "CTR", ""],
+        cells: (r) => (
+          <>
+            {num(r.searches - r.zero_result_searches)}
+            {num(r.searches_without_clicks)}
+            <td className="text-right">{pct(r.ctr)}</td>
+            <TryIt query={r.query} />
+          </>
+        ),
+      }}
+    />
   );
 }

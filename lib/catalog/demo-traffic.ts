@@ -6,6 +6,7 @@ import { randomInt } from "node:crypto";
 import type pg from "pg";
 import { pool } from "@/lib/platform/db";
 import { logger } from "@/lib/platform/logger";
+import { startTicker } from "@/lib/platform/ticker-worker";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
 import { insertDemoProducts, prng } from "./demo-products";
 import { recordClick, refreshSearchTerms, search, sessionHash } from "./search";
@@ -158,19 +159,6 @@ export const catalogSimulator: WorkerDefinition = {
   },
   async start() {
     const rate = catalogSettings().CATALOG_SIMULATOR_SEARCHES_PER_SECOND;
-    let stopped = false;
-    let inFlight: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      const count = Math.round(rate * (0.5 + Math.random()));
-      if (stopped || count === 0) return;
-      inFlight = runDemoSearches(pool(), count).catch((err) => logger.warn({ err }, "catalog simulator could not run searches; will try again"));
-    }, 1_000);
-    return {
-      async stop() {
-        stopped = true;
-        clearInterval(timer);
-        await inFlight;
-      },
-    };
+    return startTicker("catalog-search-simulator", 1_000, () => runDemoSearches(pool(), Math.round(rate * (0.5 + Math.random()))));
   },
 };
