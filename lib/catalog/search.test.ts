@@ -21,7 +21,8 @@ describe("typo-tolerant search", () => {
   it('finds T-shirts for "tshrit" and says what it searched for', async () => {
     const r = await search(db, { q: "tshrit", log: false, perPage: 10 });
     expect(r.corrected_query).toBe("tshirt");
-    expect(r.total).toBeGreaterThan(50);
+    expect(r.results).toHaveLength(10);
+    expect(r.total).toBeGreaterThan(10);
     for (const hit of r.results) expect(hit.title).toMatch(/T-Shirt/);
   });
 
@@ -37,11 +38,13 @@ describe("typo-tolerant search", () => {
 
   it("leaves known words alone and finds both spellings of hyphenated words", async () => {
     expect(await correctQuery(db, "black hoodie")).toBeNull();
-    const hyphen = await search(db, { q: "T-Shirt", log: false });
-    const joined = await search(db, { q: "tshirt", log: false });
+    const hyphen = await search(db, { q: "T-Shirt", log: false, perPage: 100, page: 3 });
+    const joined = await search(db, { q: "tshirt", log: false, perPage: 100, page: 3 });
     expect(hyphen.corrected_query).toBeNull();
     expect(joined.corrected_query).toBeNull();
-    expect(hyphen.total).toBeGreaterThan(50);
+    // Page 3 of 100 runs past the title tier: both totals are exact and equal.
+    expect(hyphen.total_exact && joined.total_exact).toBe(true);
+    expect(hyphen.total).toBeGreaterThan(150);
     expect(joined.total).toBe(hyphen.total);
   });
 
@@ -65,16 +68,33 @@ describe("ranking and pagination", () => {
     for (const hit of r.results) expect(hit.title).toMatch(/Hoodie.*Black/);
   });
 
-  it("pages without gaps or repeats, and reports the total past the last page", async () => {
-    const all = await search(db, { q: "scarf", log: false, perPage: 100 });
-    const p1 = await search(db, { q: "scarf", log: false, perPage: 7, page: 1 });
-    const p2 = await search(db, { q: "scarf", log: false, perPage: 7, page: 2 });
-    expect(p1.total).toBe(all.total);
-    expect([...p1.results, ...p2.results].map((h) => h.sku)).toEqual(all.results.slice(0, 14).map((h) => h.sku));
-    expect(p2.results[0].position).toBe(8);
-    const beyond = await search(db, { q: "scarf", log: false, perPage: 100, page: 50 });
-    expect(beyond.results).toEqual([]);
-    expect(beyond.total).toBe(all.total);
+  // Both plans: the full ranked query (few title matches) and the title tier walked in order.
+  it.each([["ranked query", "100000"], ["title tier", "50"]])("pages without gaps or repeats (%s), with an exact total at the end", async (_plan, minProducts) => {
+    process.env.CATALOG_SEARCH_TITLE_TIER_MIN_PRODUCTS = minProducts;
+    try {
+      const p1 = await search(db, { q: "scarf", log: false, perPage: 100, page: 1 });
+      const p2 = await search(db, { q: "scarf", log: false, perPage: 100, page: 2 });
+      const everything = [...p1.results, ...p2.results];
+      expect(p2.total_exact).toBe(true);
+      expect(everything).toHaveLength(p2.total);
+      expect(new Set(everything.map((h) => h.sku)).size).toBe(p2.total);
+      // Title matches first, in stock first; then products that mention scarves elsewhere.
+      const titled = everything.filter((h) => /scarf/i.test(h.title));
+      expect(everything.slice(0, titled.length)).toEqual(titled);
+      expect(titled.findIndex((h) => h.stock === 0)).toBeGreaterThanOrEqual(titled.filter((h) => h.stock > 0).length);
+      const pages = [];
+      for (let page = 1; page <= 4; page++) pages.push(...(await search(db, { q: "scarf", log: false, perPage: 7, page })).results);
+      expect(pages.map((h) => h.sku)).toEqual(everything.slice(0, 28).map((h) => h.sku));
+      expect(pages[7].position).toBe(8);
+      const first = await search(db, { q: "scarf", log: false, perPage: 7 });
+      // The title tier stops after a page: "more than 7"; the ranked query counts every match.
+      expect(first.total_exact).toBe(minProducts === "100000");
+      const beyond = await search(db, { q: "scarf", log: false, perPage: 100, page: 50 });
+      expect(beyond.results).toEqual([]);
+      expect(beyond).toMatchObject({ total: p2.total, total_exact: true });
+    } finally {
+      delete process.env.CATALOG_SEARCH_TITLE_TIER_MIN_PRODUCTS;
+    }
   });
 });
 

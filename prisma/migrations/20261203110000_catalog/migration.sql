@@ -27,6 +27,9 @@ CREATE UNIQUE INDEX "catalog_products_sku_key" ON "catalog_products"("sku");
 CREATE INDEX "catalog_products_category_idx" ON "catalog_products"("category");
 -- Only active products are ever searched.
 CREATE INDEX "catalog_products_search_idx" ON "catalog_products" USING GIN ("search_vector") WHERE "active";
+-- The title tier of the ranking walks products in this order and stops after one page
+-- (lib/catalog/search.ts): frequent words never rank every match.
+CREATE INDEX "catalog_products_browse_idx" ON "catalog_products" ((stock > 0) DESC, "id") WHERE "active";
 
 CREATE TABLE "catalog_search_terms" (
     "term" TEXT NOT NULL,
@@ -36,6 +39,16 @@ CREATE TABLE "catalog_search_terms" (
 );
 -- GiST serves the nearest-term (<->) lookup of typo correction.
 CREATE INDEX "catalog_search_terms_trgm_idx" ON "catalog_search_terms" USING GIST ("term" gist_trgm_ops);
+
+-- Stemmed lexemes of the search vectors with their document counts (all fields, and titles only):
+-- search() reads them to pick its plan (lib/catalog/search.ts). Rebuilt with the lexicon.
+CREATE TABLE "catalog_search_lexemes" (
+    "lexeme" TEXT NOT NULL,
+    "documents" INTEGER NOT NULL,
+    "title_documents" INTEGER NOT NULL,
+
+    CONSTRAINT "catalog_search_lexemes_pkey" PRIMARY KEY ("lexeme")
+);
 
 CREATE TABLE "catalog_searches" (
     "id" BIGSERIAL NOT NULL,

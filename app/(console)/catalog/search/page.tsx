@@ -44,7 +44,7 @@ export default async function TrySearchPage({ searchParams }: { searchParams: Pr
         <Card
           title={
             <span data-testid="search-summary">
-              {result.total.toLocaleString("en")} result(s) for “{result.query}”
+              {result.total_exact ? result.total.toLocaleString("en") : `More than ${(result.total - 1).toLocaleString("en")}`} result(s) for “{result.query}”
               {result.corrected_query ? <> — showing results for “{result.corrected_query}” <Badge tone="info">typo corrected</Badge></> : null}
             </span>
           }
