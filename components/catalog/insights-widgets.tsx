@@ -68,9 +68,10 @@ export function SummaryTiles({ window, initial, initialNow }: { window: string; 
 
 export function ZeroRateChart({ window, initial, sloMaxRate }: { window: string; initial: Insights; sloMaxRate: number }) {
   const q = useInsights(window, initial);
-  const tick = (t: string) => new Date(t).toLocaleString([], window === "30d" ? { month: "short", day: "numeric" } : { weekday: window === "7d" ? "short" : undefined, hour: "2-digit", minute: "2-digit" });
+  const daily = window !== "24h";
+  const tick = (t: string) => new Date(t).toLocaleString([], daily ? { month: "short", day: "numeric" } : { hour: "2-digit", minute: "2-digit" });
   return (
-    <Card title={`Zero-result rate per ${window === "30d" ? "day" : "hour"} (SLO line at ${pct(sloMaxRate)})`}>
+    <Card title={`Zero-result rate per ${daily ? "day" : "hour"} (SLO line at ${pct(sloMaxRate)})`}>
       <Live q={q}>
         {(d) =>
           d.series.length === 0 ? (
@@ -84,7 +85,7 @@ export function ZeroRateChart({ window, initial, sloMaxRate }: { window: string;
                   <YAxis fontSize={11} width={48} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} domain={[0, (max: number) => Math.max(max, sloMaxRate * 1.5)]} />
                   <Tooltip labelFormatter={(l) => new Date(String(l)).toLocaleString()} formatter={(v, name) => (name === "zero_result_rate" ? [pct(Number(v)), "zero-result rate"] : [fmt.format(Number(v)), String(name)])} />
                   <ReferenceLine y={sloMaxRate} stroke="#e11d48" strokeDasharray="6 4" label={{ value: `SLO ${pct(sloMaxRate)}`, position: "insideTopRight", fontSize: 11, fill: "#e11d48" }} />
-                  <Line type="monotone" dataKey="zero_result_rate" stroke="#0369a1" dot={false} connectNulls isAnimationActive={false} />
+                  <Line type="monotone" dataKey="zero_result_rate" stroke="#0369a1" dot={daily} connectNulls isAnimationActive={false} />
                 </LineChart>
               </ResponsiveContainer>
             </div>

@@ -118,19 +118,20 @@ async function seedSearchHistory(db: pg.Pool): Promise<void> {
 }
 
 /**
- * Builds the hourly rollups from raw log rows that bypassed search() (demo history, benchmarks):
+ * Builds the hourly and daily rollups from raw log rows that bypassed search() (demo history, benchmarks):
  * every search with id > afterId. Adds to existing rollup rows.
  */
 export async function addToRollups(db: pg.Pool | pg.PoolClient, afterId = "0"): Promise<void> {
   await db.query(
-    `INSERT INTO catalog_query_rollups AS r (bucket, query, searches, zero_results, clicked_searches, clicks, click_position_sum, last_seen)
-     SELECT date_trunc('hour', s.searched_at, 'UTC'), s.query, count(*), count(*) FILTER (WHERE s.result_count = 0),
+    `INSERT INTO catalog_query_rollups AS r (span, bucket, query, searches, zero_results, clicked_searches, clicks, click_position_sum, last_seen)
+     SELECT g.span, date_trunc(g.span, s.searched_at, 'UTC'), s.query, count(*), count(*) FILTER (WHERE s.result_count = 0),
             count(*) FILTER (WHERE s.clicks > 0), sum(s.clicks), coalesce(sum(c.positions), 0), max(s.searched_at)
        FROM catalog_searches s
        LEFT JOIN (SELECT search_id, sum(position) AS positions FROM catalog_search_clicks WHERE search_id > $1::bigint GROUP BY search_id) c ON c.search_id = s.id
+      CROSS JOIN (VALUES ('hour'), ('day')) g(span)
       WHERE s.id > $1::bigint
-      GROUP BY 1, 2
-     ON CONFLICT (bucket, query) DO UPDATE SET
+      GROUP BY 1, 2, 3
+     ON CONFLICT (span, bucket, query) DO UPDATE SET
        searches = r.searches + excluded.searches, zero_results = r.zero_results + excluded.zero_results,
        clicked_searches = r.clicked_searches + excluded.clicked_searches, clicks = r.clicks + excluded.clicks,
        click_position_sum = r.click_position_sum + excluded.click_position_sum, last_seen = greatest(r.last_seen, excluded.last_seen)`,

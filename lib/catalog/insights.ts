@@ -1,11 +1,12 @@
 import "server-only";
-// Merchandiser insights over the hourly per-query rollups (catalog_query_rollups), and the
-// sliding-window zero-result rate over the raw log. Windows are whole UTC hours: "24h" is the
-// current hour and the 23 before it; "trending" compares with the same number of hours before.
+// Merchandiser insights over the per-query rollups (catalog_query_rollups), and the sliding-window
+// zero-result rate over the raw log. "24h" reads hour rows: the current UTC hour and the 23 before
+// it; "7d" and "30d" read day rows: the current UTC day and the 6 (29) before it. "Trending"
+// compares with the same number of buckets before.
 import type pg from "pg";
 import { catalogSettings } from "./settings";
 
-export const INSIGHT_WINDOWS = { "24h": 24, "7d": 168, "30d": 720 } as const;
+export const INSIGHT_WINDOWS = { "24h": { span: "hour", buckets: 24 }, "7d": { span: "day", buckets: 7 }, "30d": { span: "day", buckets: 30 } } as const;
 export type InsightWindow = keyof typeof INSIGHT_WINDOWS;
 
 /** Noise guards for trending: searched at least this often in the window… */
@@ -82,16 +83,19 @@ export interface Insights {
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1e4) / 1e4 : null);
 
-// One statement: the window's per-query sums are computed once (MATERIALIZED) and each table is a
-// small sort over them. Buckets are UTC hours; `to` is the start of the current hour + 1 h.
+// One statement: the window's rollup rows are read once (MATERIALIZED) and summed per query and per
+// bucket; each table is a small sort over the per-query sums.
 const INSIGHTS_SQL = `
-  WITH cur AS MATERIALIZED (
+  WITH w AS MATERIALIZED (
+    SELECT bucket, query, searches, zero_results, clicked_searches, clicks, click_position_sum, last_seen
+      FROM catalog_query_rollups WHERE span = $6 AND bucket >= $1 AND bucket < $2),
+  cur AS MATERIALIZED (
     SELECT query, sum(searches)::int AS searches, sum(zero_results)::int AS zero, sum(clicked_searches)::int AS clicked,
            sum(clicks)::int AS clicks, sum(click_position_sum)::float8 AS pos_sum, max(last_seen) AS last_seen
-      FROM catalog_query_rollups WHERE bucket >= $1 AND bucket < $2 GROUP BY query),
+      FROM w GROUP BY query),
   prev AS (
     SELECT query, sum(searches)::int AS searches FROM catalog_query_rollups
-     WHERE bucket >= $3 AND bucket < $1 AND query IN (SELECT query FROM cur WHERE searches >= $5) GROUP BY query)
+     WHERE span = $6 AND bucket >= $3 AND bucket < $1 AND query IN (SELECT query FROM cur WHERE searches >= $5) GROUP BY query)
   SELECT
     (SELECT json_build_object('searches', coalesce(sum(searches), 0), 'zero', coalesce(sum(zero), 0), 'clicked', coalesce(sum(clicked), 0), 'queries', count(*)) FROM cur) AS totals,
     (SELECT coalesce(json_agg(t), '[]') FROM (SELECT * FROM cur ORDER BY searches DESC, query LIMIT $4) t) AS top,
@@ -103,8 +107,7 @@ const INSIGHTS_SQL = `
     (SELECT coalesce(json_agg(t), '[]') FROM (
        SELECT * FROM cur WHERE searches - zero - clicked > 0 ORDER BY searches - zero - clicked DESC, query LIMIT $4) t) AS no_click,
     (SELECT coalesce(json_agg(x ORDER BY x.t), '[]') FROM (
-       SELECT date_trunc($6, bucket, 'UTC') AS t, sum(searches)::int AS searches, sum(zero_results)::int AS zero
-         FROM catalog_query_rollups WHERE bucket >= $1 AND bucket < $2 GROUP BY 1) x) AS series`;
+       SELECT bucket AS t, sum(searches)::int AS searches, sum(zero_results)::int AS zero FROM w GROUP BY bucket) x) AS series`;
 
 interface RawRow {
   query: string;
@@ -132,19 +135,21 @@ function toQueryRow(r: RawRow): QueryRow {
   };
 }
 
-/** The window's hour buckets: [from, to) with `to` the end of the current UTC hour. */
+const SPAN_MS = { hour: 3_600_000, day: 86_400_000 } as const;
+
+/** The window's buckets: [from, to) with `to` the end of the current UTC hour (24h) or day (7d, 30d). */
 export function windowBounds(window: InsightWindow, now: Date): { from: Date; to: Date; previousFrom: Date } {
-  const hours = INSIGHT_WINDOWS[window];
-  const to = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
-  const from = new Date(to.getTime() - hours * 3_600_000);
-  return { from, to, previousFrom: new Date(from.getTime() - hours * 3_600_000) };
+  const { span, buckets } = INSIGHT_WINDOWS[window];
+  const ms = SPAN_MS[span];
+  const to = new Date(Math.floor(now.getTime() / ms) * ms + ms);
+  const from = new Date(to.getTime() - buckets * ms);
+  return { from, to, previousFrom: new Date(from.getTime() - buckets * ms) };
 }
 
 export async function insights(db: pg.Pool, window: InsightWindow, opts: { now?: Date; limit?: number } = {}): Promise<Insights> {
   const now = opts.now ?? new Date();
   const limit = opts.limit ?? 20;
   const { from, to, previousFrom } = windowBounds(window, now);
-  const step = window === "30d" ? "day" : "hour";
   const { rows: [r] } = await db.query<{
     totals: { searches: number; zero: number; clicked: number; queries: number };
     top: RawRow[];
@@ -152,7 +157,7 @@ export async function insights(db: pg.Pool, window: InsightWindow, opts: { now?:
     zero: RawRow[];
     no_click: RawRow[];
     series: { t: string; searches: number; zero: number }[];
-  }>(INSIGHTS_SQL, [from, to, previousFrom, limit, TRENDING_MIN_SEARCHES, step, TRENDING_MIN_GROWTH]);
+  }>(INSIGHTS_SQL, [from, to, previousFrom, limit, TRENDING_MIN_SEARCHES, INSIGHT_WINDOWS[window].span, TRENDING_MIN_GROWTH]);
   const t = r.totals;
   const withResults = t.searches - t.zero;
   return {

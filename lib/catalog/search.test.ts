@@ -108,7 +108,7 @@ describe("search log and clicks", () => {
     expect(row.result_count).toBe(r.total);
     expect(row.session_hash).toMatch(/^[0-9a-f]{16}$/);
     expect(row.latency_ms).toBeGreaterThan(0);
-    const { rows: [roll] } = await db.query(`SELECT searches, zero_results FROM catalog_query_rollups WHERE query = 'black hoodie' AND bucket = date_trunc('hour', $1::timestamptz, 'UTC')`, [AT]);
+    const { rows: [roll] } = await db.query(`SELECT searches, zero_results FROM catalog_query_rollups WHERE span = 'hour' AND query = 'black hoodie' AND bucket = date_trunc('hour', $1::timestamptz, 'UTC')`, [AT]);
     expect(roll).toEqual({ searches: 1, zero_results: 0 });
   });
 
@@ -116,11 +116,15 @@ describe("search log and clicks", () => {
     const r = await search(db, { q: "wool socks", at: AT });
     expect(await recordClick(db, { searchId: r.search_id!, position: 1, sku: r.results[0].sku })).toMatchObject({ clicks: 1 });
     expect(await recordClick(db, { searchId: r.search_id!, position: 3 })).toMatchObject({ clicks: 2 });
-    const { rows: [roll] } = await db.query(
-      `SELECT searches, clicked_searches, clicks, click_position_sum::int AS pos FROM catalog_query_rollups WHERE query = 'wool socks' AND bucket = date_trunc('hour', $1::timestamptz, 'UTC')`,
+    const { rows: rolls } = await db.query(
+      `SELECT span, searches, clicked_searches, clicks, click_position_sum::int AS pos FROM catalog_query_rollups
+        WHERE query = 'wool socks' AND bucket = date_trunc(span, $1::timestamptz, 'UTC') ORDER BY span`,
       [AT],
     );
-    expect(roll).toEqual({ searches: 1, clicked_searches: 1, clicks: 2, pos: 4 });
+    expect(rolls).toEqual([
+      { span: "day", searches: 1, clicked_searches: 1, clicks: 2, pos: 4 },
+      { span: "hour", searches: 1, clicked_searches: 1, clicks: 2, pos: 4 },
+    ]);
   });
 
   it("refuses a click past the results (422) and on an unknown search (404), writing nothing", async () => {

@@ -197,16 +197,16 @@ interface LoggedSearch {
   at?: Date;
 }
 
-/** The log row and its hourly rollup (UTC hours) in one statement; returns the search id. */
+/** The log row and its hourly and daily rollups (UTC) in one statement; returns the search id. */
 async function logSearch(db: pg.Pool, s: LoggedSearch): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `WITH s AS (
        INSERT INTO catalog_searches (query, corrected_query, result_count, latency_ms, session_hash, searched_at)
        VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now())) RETURNING id, searched_at),
      r AS (
-       INSERT INTO catalog_query_rollups AS r (bucket, query, searches, zero_results, last_seen)
-       SELECT date_trunc('hour', s.searched_at, 'UTC'), $1, 1, ($3 = 0)::int, s.searched_at FROM s
-       ON CONFLICT (bucket, query) DO UPDATE
+       INSERT INTO catalog_query_rollups AS r (span, bucket, query, searches, zero_results, last_seen)
+       SELECT g.span, date_trunc(g.span, s.searched_at, 'UTC'), $1, 1, ($3 = 0)::int, s.searched_at FROM s, (VALUES ('hour'), ('day')) g(span)
+       ON CONFLICT (span, bucket, query) DO UPDATE
          SET searches = r.searches + 1, zero_results = r.zero_results + excluded.zero_results, last_seen = greatest(r.last_seen, excluded.last_seen))
      SELECT id::text FROM s`,
     [s.query, s.corrected, s.resultCount, s.latencyMs, s.sessionHash, s.at ?? null],
@@ -234,7 +234,7 @@ export async function recordClick(db: pg.Pool, input: ClickInput): Promise<{ sea
      r AS (
        UPDATE catalog_query_rollups r
           SET clicks = r.clicks + 1, click_position_sum = r.click_position_sum + $2, clicked_searches = r.clicked_searches + (s.clicks = 1)::int
-         FROM s WHERE r.bucket = date_trunc('hour', s.searched_at, 'UTC') AND r.query = s.query RETURNING 1)
+         FROM s WHERE r.query = s.query AND r.span IN ('hour', 'day') AND r.bucket = date_trunc(r.span, s.searched_at, 'UTC') RETURNING 1)
      SELECT (SELECT result_count FROM before) AS result_count, (SELECT clicks FROM s) AS clicks`,
     [input.searchId, input.position, input.sku ?? null],
   );

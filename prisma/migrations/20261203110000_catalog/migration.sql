@@ -77,7 +77,10 @@ CREATE TABLE "catalog_search_clicks" (
 CREATE INDEX "catalog_search_clicks_search_id_idx" ON "catalog_search_clicks"("search_id");
 ALTER TABLE "catalog_search_clicks" ADD CONSTRAINT "catalog_search_clicks_search_id_fkey" FOREIGN KEY ("search_id") REFERENCES "catalog_searches"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- Per query, per UTC hour (span 'hour') and per UTC day (span 'day'): 24-hour insights read hours,
+-- 7- and 30-day insights read days, so a month of long-tail queries is ~30 rows per query, not ~720.
 CREATE TABLE "catalog_query_rollups" (
+    "span" TEXT NOT NULL,
     "bucket" TIMESTAMPTZ(3) NOT NULL,
     "query" TEXT NOT NULL,
     "searches" INTEGER NOT NULL DEFAULT 0,
@@ -87,5 +90,5 @@ CREATE TABLE "catalog_query_rollups" (
     "click_position_sum" BIGINT NOT NULL DEFAULT 0,
     "last_seen" TIMESTAMPTZ(3) NOT NULL,
 
-    CONSTRAINT "catalog_query_rollups_pkey" PRIMARY KEY ("bucket","query")
+    CONSTRAINT "catalog_query_rollups_pkey" PRIMARY KEY ("span","bucket","query")
 );
