@@ -33,7 +33,7 @@ async function main() {
   await ensureOpsdeckDatabase(url);
   const { pool } = await import("@/lib/platform/db");
   const { addToRollups } = await import("@/lib/catalog/demo-traffic");
-  const { insights, observabilitySnapshot, zeroResultsRate } = await import("@/lib/catalog/insights");
+  const { cachedInsights, insights, observabilitySnapshot, zeroResultsRate } = await import("@/lib/catalog/insights");
   const db = pool();
   const { rows: [{ n }] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog_searches`);
   if (n !== ROWS || process.env.BENCH_REGENERATE === "1") {
@@ -57,6 +57,7 @@ async function main() {
     ["insights 24h (all tables + chart)", () => insights(db, "24h")],
     ["insights 7d", () => insights(db, "7d")],
     ["insights 30d", () => insights(db, "30d")],
+    ["insights 30d as served: cache hits (30 s cache)", () => cachedInsights(db, "30d")],
     ["zero-result rate, 1 h sliding window", () => zeroResultsRate(db)],
     ["observability endpoint payload", () => observabilitySnapshot(db)],
   ];

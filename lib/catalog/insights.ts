@@ -4,6 +4,7 @@ import "server-only";
 // it; "7d" and "30d" read day rows: the current UTC day and the 6 (29) before it. "Trending"
 // compares with the same number of buckets before.
 import type pg from "pg";
+import { processSingleton } from "@/lib/platform/global";
 import { catalogSettings } from "./settings";
 
 export const INSIGHT_WINDOWS = { "24h": { span: "hour", buckets: 24 }, "7d": { span: "day", buckets: 7 }, "30d": { span: "day", buckets: 30 } } as const;
@@ -183,6 +184,25 @@ export async function insights(db: pg.Pool, window: InsightWindow, opts: { now?:
     no_click_queries: r.no_click.map(toQueryRow),
     series: r.series.map((p) => ({ t: new Date(p.t).toISOString(), searches: p.searches, zero_result_searches: p.zero, zero_result_rate: ratio(p.zero, p.searches) })),
   };
+}
+
+/** How old served insights may be: the page polls every 15 s; computing a 30-day window over a long tail costs hundreds of ms (docs/benchmarks.md). */
+export const INSIGHTS_CACHE_MS = 30_000;
+const insightsCache = processSingleton("catalogInsightsCache", () => new Map<string, { at: number; value: Promise<Insights> }>());
+
+/**
+ * insights() behind a per-process cache of INSIGHTS_CACHE_MS: every merchandiser's page, the export
+ * and the API share one computation per window (concurrent callers wait for the same one; a failure
+ * is not cached). `generated_at` says how old the figures are.
+ */
+export function cachedInsights(db: pg.Pool, window: InsightWindow, limit = 20): Promise<Insights> {
+  const key = `${window}:${limit}`;
+  const hit = insightsCache.get(key);
+  if (hit && Date.now() - hit.at < INSIGHTS_CACHE_MS) return hit.value;
+  const value = insights(db, window, { limit });
+  insightsCache.set(key, { at: Date.now(), value });
+  value.catch(() => insightsCache.delete(key));
+  return value;
 }
 
 /** GET /api/v1/catalog/observability: small (< 1 KB), the shape `opsdeck check observability` reads. */

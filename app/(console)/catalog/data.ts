@@ -3,11 +3,11 @@ import "server-only";
 // answers once.
 import { cache } from "react";
 import { pool } from "@/lib/platform/db";
-import { insights, observabilitySnapshot, type InsightWindow } from "@/lib/catalog/insights";
+import { cachedInsights, observabilitySnapshot, type InsightWindow } from "@/lib/catalog/insights";
 import { findSlo } from "@/lib/slo/definitions";
 
 /** JSON round-trip: the client components get exactly what the polling endpoint returns. */
-export const loadInsights = cache(async (window: InsightWindow) => JSON.parse(JSON.stringify(await insights(pool(), window))) as Awaited<ReturnType<typeof insights>>);
+export const loadInsights = cache(async (window: InsightWindow) => JSON.parse(JSON.stringify(await cachedInsights(pool(), window))) as Awaited<ReturnType<typeof cachedInsights>>);
 
 export const loadObservability = cache(async () => observabilitySnapshot(pool()));
 
