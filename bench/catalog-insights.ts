@@ -75,7 +75,7 @@ async function main() {
     results[name] = { p50: s.p50, p95: s.p95 };
     rows.push({ query: name, runs: s.n, "p50 ms": round(s.p50, 1), "p95 ms": round(s.p95, 1), "max ms": round(s.max, 1), verdict: s.p95 <= AIM_MS ? "met" : `missed by ${round(s.p95 - AIM_MS, 1)} ms` });
   }
-  console.log(`\nCatalog insights over ${ROWS.toLocaleString("en")} logged searches (${shape.clicks.toLocaleString("en")} clicks, ${shape.queries.toLocaleString("en")} distinct queries, ${shape.rollups.toLocaleString("en")} hourly rollup rows)\n`);
+  console.log(`\nCatalog insights over ${ROWS.toLocaleString("en")} logged searches (${shape.clicks.toLocaleString("en")} clicks, ${shape.queries.toLocaleString("en")} distinct queries, ${shape.rollups.toLocaleString("en")} rollup rows, hour and day)\n`);
   printTable(rows);
   printJson("catalog-insights", { machine: env, rows: ROWS, rollups: shape.rollups, distinctQueries: shape.queries, results });
   await db.end();
