@@ -48,6 +48,15 @@ describe("typo-tolerant search", () => {
     expect(joined.total).toBe(hyphen.total);
   });
 
+  it("treats query-syntax characters, quotes and stop words as plain text", async () => {
+    for (const q of ["hoodie | ! <-> & :*", "men's rock'n'roll \\ 'quoted'", "the", "%_%", "hoodie'); DROP TABLE catalog_products; --"]) {
+      const r = await search(db, { q, log: false });
+      expect(r.query).toBe(q.toLowerCase());
+    }
+    expect((await search(db, { q: "hoodie | ! <-> & :*", log: false })).results[0].title).toMatch(/Hoodie/);
+    expect(await search(db, { q: "the", log: false })).toMatchObject({ total: 0, total_exact: true });
+  });
+
   it("does not invent results for queries the catalogue cannot answer", async () => {
     const r = await search(db, { q: "iphone case", log: false });
     expect(r.total).toBe(0);
