@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/fulfillment", label: "Fulfillment", permission: "read" },
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
   { href: "/payments", label: "Payments", permission: "read" },
+  { href: "/catalog", label: "Catalog insights", permission: "catalog" },
   { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },
   { href: "/exports", label: "Exports", permission: "admin" },

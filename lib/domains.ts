@@ -11,6 +11,7 @@ import { createPaymentHandlers } from "./payments/handlers";
 import { paymentsSimulatorDefinition } from "./payments/simulator";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
+import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
 export const taskHandlers = (): HandlerRegistry => ({ ...createHandlers(), ...createPaymentHandlers(pool) });
@@ -21,11 +22,13 @@ export const workers: WorkerDefinition[] = [
   simulatorDefinition,
   paymentsSimulatorDefinition,
   bulkResumer,
+  catalogSimulator,
 ];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */
 export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
   { name: "fulfillment-history", seed: () => seedFulfillmentHistory() },
+  { name: "catalog", seed: () => seedCatalogDemo() },
 ];
 
 /** Extra readiness checks (e.g. worker heartbeats); a failing check makes /api/readyz answer 503. */

@@ -8,10 +8,11 @@ import { z } from "zod";
 import { fulfillmentSignals } from "@/lib/fulfillment/signals";
 import { authSignals } from "@/lib/platform/auth/signals";
 import { paymentSignals } from "@/lib/payments/signals";
+import { catalogSignals } from "@/lib/catalog/signals";
 import { sloRules, sloSignals } from "@/lib/slo/rules";
 import { COMPARISONS, SEVERITIES, compare, type AlertRule, type InhibitRule, type Signal, type SignalContext } from "./types";
 
-export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...paymentSignals, ...sloSignals()];
+export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...paymentSignals, ...catalogSignals, ...sloSignals()];
 
 export function findSignal(name: string): Signal | undefined {
   return signals.find((s) => s.name === name);

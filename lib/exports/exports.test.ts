@@ -104,6 +104,32 @@ describe("prometheus rule file", () => {
   });
 });
 
+describe("catalog zero-result alert in promtool", () => {
+  it("fires above 0.2 with enough searches and stays quiet below the minimum sample size", () => {
+    // Busy: 6 searches with results and 4 without per minute (0.4). Healthy: 9 and 1 (0.1).
+    // Quiet: 1 zero-result search every 10 minutes and nothing else (ratio 1, but 3 searches in
+    // 30 minutes < 10).
+    const series = (values: [string, string]) => [
+      { series: 'catalog_searches_total{outcome="results"}', values: values[0] },
+      { series: 'catalog_searches_total{outcome="zero_results"}', values: values[1] },
+    ];
+    const annotations = findAnnotations("CatalogZeroResultsRateHigh");
+    const tests = {
+      rule_files: ["opsdeck-rules.yml"],
+      evaluation_interval: "1m",
+      tests: [
+        { interval: "1m", input_series: series(["0+6x60", "0+4x60"]), alert_rule_test: [{ eval_time: "50m", alertname: "CatalogZeroResultsRateHigh", exp_alerts: [{ exp_labels: { severity: "warning", domain: "catalog", team: "merchandising" }, exp_annotations: { ...annotations, summary: annotations.summary.replace("{{ $value }}", "0.4") } }] }] },
+        { interval: "1m", input_series: series(["0+9x60", "0+1x60"]), alert_rule_test: [{ eval_time: "50m", alertname: "CatalogZeroResultsRateHigh", exp_alerts: [] }] },
+        { interval: "10m", input_series: series(["0x6", "0+1x6"]), alert_rule_test: [{ eval_time: "60m", alertname: "CatalogZeroResultsRateHigh", exp_alerts: [] }] },
+      ],
+    };
+    fs.writeFileSync(path.join(dir, "catalog-tests.yml"), JSON.stringify(tests));
+    const r = run("promtool", ["test", "rules", path.join(dir, "catalog-tests.yml")]);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
+});
+
 function findAnnotations(alert: string): Record<string, string> {
   const doc = parseYaml(prometheusRules().content) as { groups: { rules: { alert?: string; annotations: Record<string, string> }[] }[] };
   return doc.groups.flatMap((g) => g.rules).find((r) => r.alert === alert)!.annotations;
@@ -134,7 +160,7 @@ describe("alertmanager.yml", () => {
 describe("grafana dashboards", () => {
   it("are dashboard models with panels that query Prometheus", () => {
     const files = findExportKind("grafana")!.files();
-    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-payments.json", "opsdeck-http.json", "opsdeck-slos.json"]);
+    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-payments.json", "opsdeck-catalog.json", "opsdeck-http.json", "opsdeck-slos.json"]);
     const uids = new Set<string>();
     for (const f of files) {
       const d = JSON.parse(f.content);
@@ -165,14 +191,16 @@ describe("openslo", () => {
   it("exports each SLO as an OpenSLO v1 document, with Prometheus sources where they exist", () => {
     const docs = parseAllDocuments(findExportKind("openslo")!.files()[0].content).map((d) => d.toJS());
     expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
+      ["openslo/v1", "SLO", "catalog-search-results"],
       ["openslo/v1", "SLO", "fulfillment-enqueue-to-done"],
       ["openslo/v1", "SLO", "fulfillment-task-success"],
       ["openslo/v1", "SLO", "payments-checkout-success"],
       ["openslo/v1", "SLO", "payments-webhook-processing"],
     ]);
-    expect(docs[3].spec.indicator.spec.ratioMetric.good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(payments_webhook_events_total{outcome="processed"})' } });
-    const success = docs[1].spec.indicator.spec.ratioMetric;
-    expect(success.good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(fulfillment_tasks_processed_total{outcome="succeeded"})' } });
-    expect(docs[0].spec.indicator.spec.ratioMetric.good.metricSource.type).toBe("opsdeck-sql");
+    const ratio = (name: string) => docs.find((d) => d.metadata.name === name).spec.indicator.spec.ratioMetric;
+    expect(ratio("fulfillment-task-success").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(fulfillment_tasks_processed_total{outcome="succeeded"})' } });
+    expect(ratio("fulfillment-enqueue-to-done").good.metricSource.type).toBe("opsdeck-sql");
+    expect(ratio("catalog-search-results").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(catalog_searches_total{outcome="results"})' } });
+    expect(ratio("payments-webhook-processing").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(payments_webhook_events_total{outcome="processed"})' } });
   });
 });

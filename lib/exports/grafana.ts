@@ -95,6 +95,17 @@ function payments(): GrafanaDashboard {
   ]);
 }
 
+function catalog(): GrafanaDashboard {
+  return dashboard("opsdeck-catalog", "Opsdeck — Catalog search", "Search volume, zero-result rate against its SLO, clicks and search latency.", [
+    { title: "Zero-result rate", type: "stat", unit: "percentunit", description: "catalog_zero_results_rate: Opsdeck's sliding window; absent below the minimum sample size (alert CatalogZeroResultsRateHigh above 0.2).", targets: [{ expr: "max(catalog_zero_results_rate)", legend: "zero results" }], threshold: 0.2 },
+    { title: "Searches per second", type: "stat", unit: "reqps", description: "All replicas.", targets: [{ expr: "sum(rate(catalog_searches_total[5m])) or vector(0)", legend: "searches" }] },
+    { title: "Clicks per search (5m)", type: "stat", unit: "percentunit", description: "Result clicks / searches with results.", targets: [{ expr: 'sum(rate(catalog_search_clicks_total[5m])) / sum(rate(catalog_searches_total{outcome="results"}[5m]))', legend: "clicks/search" }] },
+    { title: "Search p95", type: "stat", unit: "s", description: "95th percentile search time (typo correction and ranked query).", targets: [{ expr: "histogram_quantile(0.95, sum by (le) (rate(catalog_search_duration_seconds_bucket[5m])))", legend: "p95" }], threshold: 0.02 },
+    { title: "Zero-result share over time", unit: "percentunit", description: "Zero-result searches / searches per 5 minutes, with the SLO line at 0.2.", threshold: 0.2, targets: [{ expr: 'sum(rate(catalog_searches_total{outcome="zero_results"}[5m])) / sum(rate(catalog_searches_total[5m]))', legend: "zero results" }] },
+    { title: "Searches by outcome", unit: "reqps", description: "Searches per second with and without results.", targets: [{ expr: "sum by (outcome) (rate(catalog_searches_total[5m]))", legend: "{{outcome}}" }] },
+  ]);
+}
+
 function http(): GrafanaDashboard {
   return dashboard("opsdeck-http", "Opsdeck — HTTP API", "Request rate, errors and latency by route template.", [
     { title: "Requests per second", unit: "reqps", description: "By route template.", targets: [{ expr: "sum by (route) (rate(http_requests_total[5m]))", legend: "{{route}}" }] },
@@ -122,5 +133,11 @@ function slos(): GrafanaDashboard {
 
 /** file name → dashboard */
 export function grafanaDashboards(): Record<string, GrafanaDashboard> {
-  return { "opsdeck-fulfillment.json": fulfillment(), "opsdeck-payments.json": payments(), "opsdeck-http.json": http(), "opsdeck-slos.json": slos() };
+  return {
+    "opsdeck-fulfillment.json": fulfillment(),
+    "opsdeck-payments.json": payments(),
+    "opsdeck-catalog.json": catalog(),
+    "opsdeck-http.json": http(),
+    "opsdeck-slos.json": slos(),
+  };
 }

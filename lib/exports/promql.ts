@@ -3,6 +3,7 @@
 // table; a signal missing here has no faithful PromQL equivalent and its rules are listed in the
 // exported file's header instead of being dropped silently.
 import { windowLabel } from "@/lib/slo/math";
+import { catalogSettings } from "@/lib/catalog/settings";
 
 /** `window` is a PromQL range like "5m". */
 export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
@@ -19,6 +20,11 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   payments_checkout_failure_ratio: (w) => `sum(increase(payments_checkout_total{outcome="failed"}[${w}])) / sum(increase(payments_checkout_total[${w}]))`,
   payments_webhook_failed_increase: (w) => `(sum(increase(payments_webhook_events_total{outcome="failed"}[${w}])) or vector(0))`,
   payments_webhook_signature_failures_increase: (w) => `(sum(increase(payments_webhook_events_total{outcome=~"signature_invalid|timestamp_expired"}[${w}])) or vector(0))`,
+  // The same ratio from the search counter over the rule's window; no value below the minimum sample.
+  // Parenthesised whole: `and` binds looser than the rule's comparison.
+  catalog_zero_results_rate: (w) =>
+    `((sum(increase(catalog_searches_total{outcome="zero_results"}[${w}])) / sum(increase(catalog_searches_total[${w}])))` +
+    ` and on() (sum(increase(catalog_searches_total[${w}])) >= ${catalogSettings().CATALOG_ZERO_RESULTS_MIN_SAMPLE_SIZE}))`,
 };
 
 export function promDuration(seconds: number): string {

@@ -47,6 +47,19 @@ export const SLI_QUERIES: Record<string, SliQuery> = {
             and finished_at - created_at <= make_interval(secs => $3::float8)`,
     needsThreshold: true,
   },
+  // Catalog (docs/catalog.md): one event per logged search, served by the (searched_at, result_count) index.
+  catalog_searches_with_results: {
+    description: "Logged catalog searches that returned at least one product.",
+    sql: `select searched_at as ts from catalog_searches
+          where result_count > 0 and searched_at >= $1 and searched_at < $2 and $3::float8 is null`,
+    promCounter: `catalog_searches_total{outcome="results"}`,
+  },
+  catalog_searches_all: {
+    description: "Every logged catalog search.",
+    sql: `select searched_at as ts from catalog_searches
+          where searched_at >= $1 and searched_at < $2 and $3::float8 is null`,
+    promCounter: `catalog_searches_total`,
+  },
 };
 
 export function sliQuery(name: string): SliQuery {

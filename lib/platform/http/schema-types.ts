@@ -70,7 +70,10 @@ export function isStorableText(s: string): boolean {
 const unstorableMessage = (field: string) => `${field} contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored; remove it`;
 
 /** Free text PostgreSQL can store. Chain the usual string checks: `text("comment").trim().max(1000)`. */
-export const text = (field: string) => z.string({ error: `${field} must be text` }).refine(isStorableText, unstorableMessage(field));
+export const text = (field: string) =>
+  // The custom message is for a value that is not a string at all; chained checks (min, max, regex)
+  // keep their own messages.
+  z.string({ error: (issue) => (issue.code === "invalid_type" ? `${field} must be text` : undefined) }).refine(isStorableText, unstorableMessage(field));
 
 /** JSON nested deeper than this is refused (PostgreSQL's jsonb parser would hit its stack limit long after). */
 export const MAX_JSON_DEPTH = 32;
