@@ -12,7 +12,8 @@ import { createApiKey } from "@/lib/platform/auth/api-keys";
 import { pool } from "@/lib/platform/db";
 import { createWorker } from "@/lib/fulfillment/worker";
 import { actOnOne } from "@/lib/fulfillment/dead-letters/actions";
-import { parkQueuedTasks, waitFor } from "@/lib/fulfillment/test-helpers";
+import { parkQueuedTasks, testPool, waitFor } from "@/lib/fulfillment/test-helpers";
+import { recordEvent } from "@/lib/payments/webhooks";
 import { createPaymentHandlers } from "@/lib/payments/handlers";
 import { signedDelivery, stripeEvent } from "@/lib/payments/signing";
 import { startStripeStub, type StripeStub } from "@/lib/payments/test-helpers";
@@ -305,6 +306,25 @@ describe("webhooks", () => {
     expect(after.webhooks.totals.received - before.webhooks.totals.received).toBe(21);
     expect(after.webhooks.totals.duplicates - before.webhooks.totals.duplicates).toBe(20);
     expect(after.webhooks.totals.processed - before.webhooks.totals.processed).toBe(1);
+  });
+
+  it("two instances racing on one event id (separate pools, batched writes) still record it once", async () => {
+    const pools = [testPool(), testPool()];
+    try {
+      const ev = Stripe.webhooks.constructEvent(...(() => {
+        const d = signedDelivery(intentEvent("payment_intent.succeeded", ref()), SECRET);
+        return [d.body, d.signature, SECRET] as const;
+      })());
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => recordEvent(pools[i % 2], ev)));
+      expect(results.filter((r) => r.outcome === "queued")).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(19);
+      expect(new Set(results.map((r) => r.taskId)).size).toBe(1);
+      expect(await eventRow(ev.id)).toMatchObject({ deliveries: 20, outcome: "queued" });
+      const { rows } = await pool().query(`SELECT count(*)::int AS n FROM fulfillment_tasks WHERE payload->>'eventId' = $1`, [ev.id]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
   });
 
   it("a handler failure becomes a dead letter linked from its event; an operator's retry then succeeds", async () => {
