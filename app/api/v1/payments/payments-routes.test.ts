@@ -14,6 +14,8 @@ import { createWorker } from "@/lib/fulfillment/worker";
 import { actOnOne } from "@/lib/fulfillment/dead-letters/actions";
 import { parkQueuedTasks, testPool, waitFor } from "@/lib/fulfillment/test-helpers";
 import { recordEvent } from "@/lib/payments/webhooks";
+import { paymentsHousekeeping } from "@/lib/payments/housekeeping";
+import { paymentSignals } from "@/lib/payments/signals";
 import { createPaymentHandlers } from "@/lib/payments/handlers";
 import { signedDelivery, stripeEvent } from "@/lib/payments/signing";
 import { startStripeStub, type StripeStub } from "@/lib/payments/test-helpers";
@@ -379,6 +381,42 @@ describe("webhooks", () => {
     } finally {
       process.env.STRIPE_WEBHOOK_SECRET = SECRET;
     }
+  });
+});
+
+describe("alert signals", () => {
+  it("read this file's activity from the counters over a window, and nothing from a window in the past", async () => {
+    const sig = Object.fromEntries(paymentSignals.map((x) => [x.name, x]));
+    const ctx = { now: new Date(), pool: pool() };
+    expect(await sig.payments_webhook_signature_failures_increase.evaluate(ctx, 600)).toBeGreaterThanOrEqual(5);
+    expect(await sig.payments_webhook_failed_increase.evaluate(ctx, 600)).toBeGreaterThanOrEqual(1);
+    expect(await sig.payments_checkout_attempts.evaluate(ctx, 600)).toBeGreaterThanOrEqual(5);
+    const ratio = await sig.payments_checkout_failure_ratio.evaluate(ctx, 600);
+    expect(ratio).toBeGreaterThan(0);
+    expect(ratio).toBeLessThan(1);
+    const past = { now: new Date(Date.now() - 7 * 86_400_000), pool: pool() };
+    expect(await sig.payments_webhook_signature_failures_increase.evaluate(past, 600)).toBe(0);
+    expect(await sig.payments_checkout_failure_ratio.evaluate(past, 600)).toBeNull();
+  });
+});
+
+describe("housekeeping", () => {
+  it("expires day-old Idempotency-Keys and folds old minute counters into one row per day without changing totals", async () => {
+    await pool().query(`INSERT INTO payment_idempotency_keys (actor, key, request_hash, created_at) VALUES ('test', $1, 'h', now() - interval '25 hours'), ('test', $2, 'h', now())`, [`old-${run}`, `new-${run}`]);
+    await pool().query(
+      `INSERT INTO payment_counters (bucket, kind, outcome, reason, event_type, shard, count, last_at)
+       SELECT date_trunc('minute', now() - interval '3 days') + g * interval '1 minute', 'checkout', 'failed', 'card_declined', '', g % 8, 1, now() - interval '3 days'
+         FROM generate_series(1, 30) g`,
+    );
+    const before = await observability();
+    const r = await paymentsHousekeeping(pool());
+    expect(r.keys).toBeGreaterThanOrEqual(1);
+    expect(r.counters).toBeGreaterThanOrEqual(30);
+    const { rows } = await pool().query(`SELECT key FROM payment_idempotency_keys WHERE actor = 'test' AND key = ANY($1::text[])`, [[`old-${run}`, `new-${run}`]]);
+    expect(rows.map((x) => x.key)).toEqual([`new-${run}`]);
+    const after = await observability();
+    expect(after.checkout.totals).toEqual(before.checkout.totals);
+    expect(after.failure_buckets).toEqual(before.failure_buckets);
   });
 });
 
