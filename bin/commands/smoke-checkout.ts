@@ -102,7 +102,8 @@ function remoteSender(baseUrl: string): Send {
 }
 
 async function inProcess(): Promise<void> {
-  process.env.LOG_LEVEL ??= "warn"; // the steps are the output; request logs would drown them
+  // The steps are the output; request logs would drown them (LOG_LEVEL still wins when set).
+  if (!process.env.LOG_LEVEL) (await import("@/lib/platform/logger")).logger.level = "warn";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-smoke-checkout-"));
   const { startEmbeddedPostgres } = await import("@/lib/platform/embedded-postgres");
   const { runMigrations } = await import("../lib/database");

@@ -104,6 +104,11 @@ function assertSameOrigin(req: NextRequest): void {
   }
 }
 
+// Loaded on first use (one shared import): next-auth needs Next's React build, so API-key-only
+// callers outside Next (the CLI's in-process smoke) can run route handlers without it.
+let identityImport: Promise<typeof import("../auth/identity")> | undefined;
+const identityModule = () => (identityImport ??= import("../auth/identity"));
+
 const scopesOf = (s: Scope | readonly Scope[]): readonly Scope[] => (typeof s === "string" ? [s] : s);
 const describeScopes = (scopes: readonly Scope[]) => scopes.map((s) => `"${s}"`).join(" or ");
 
@@ -122,9 +127,7 @@ async function authorize(req: NextRequest, policy: Policy, method: string): Prom
     }
     return key;
   }
-  // Loaded on first use: next-auth needs Next's React build, so API-key-only callers outside Next
-  // (the CLI's in-process smoke) can run route handlers without it.
-  const user = policy.session ? await (await import("../auth/identity")).currentUser() : null;
+  const user = policy.session ? await (await identityModule()).currentUser() : null;
   if (!user) {
     const how = policy.apiKey ? `an API key with the ${describeScopes(scopesOf(policy.apiKey))} scope (Authorization: Bearer …)` : "a signed-in session";
     throw new AppError("unauthenticated", `Authentication required: call with ${how}.`);
