@@ -445,12 +445,18 @@ describe("observability and panel", () => {
     expect(panel.series).toHaveLength(15);
     expect(panel.recent_failures.length).toBeGreaterThan(0);
     expect(panel.checkout.totals.attempted).toBeGreaterThan(0);
-    for (const path of ["/api/v1/payments/panel?window=2d", "/api/v1/payments/events?outcome=lost", "/api/v1/payments/events?type=charge.captured", "/api/v1/payments/events?limit=0", "/api/v1/payments/events?before=yesterday"]) {
+    for (const path of ["/api/v1/payments/panel?window=2d", "/api/v1/payments/events?outcome=lost", "/api/v1/payments/events?type=charge.captured", "/api/v1/payments/events?limit=0", "/api/v1/payments/events?before=yesterday", "/api/v1/payments/events?id=evt%20bad"]) {
       const handler = path.includes("panel") ? panelGET : eventsGET;
       const res = await get(handler, path, null);
       expect(res.status, path).toBe(400);
       expect((await res.json()).error.message.length).toBeGreaterThan(10);
     }
+    // Machines with the checkout scope read one event by id (the smoke's "processed once" check).
+    const recent = (await (await get(eventsGET, "/api/v1/payments/events?limit=1", null)).json()).events[0];
+    const one = await (await get(eventsGET, `/api/v1/payments/events?id=${recent.id}`, checkoutKey)).json();
+    expect(one.events).toHaveLength(1);
+    expect(one.events[0]).toMatchObject({ id: recent.id, outcome: recent.outcome, deliveries: recent.deliveries });
+    expect((await get(eventsGET, "/api/v1/payments/events?limit=1", otherKey)).status).toBe(403);
     const other = await (await get(eventsGET, "/api/v1/payments/events?type=other", null)).json();
     expect(other.events.every((e: { type: string }) => e.type === "customer.created")).toBe(true);
   });
