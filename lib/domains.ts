@@ -9,6 +9,7 @@ import type { HandlerRegistry } from "./fulfillment/worker";
 import { pool } from "./platform/db";
 import { createPaymentHandlers } from "./payments/handlers";
 import { paymentsSimulatorDefinition } from "./payments/simulator";
+import { paymentsHousekeepingDefinition } from "./payments/housekeeping";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
@@ -21,6 +22,7 @@ export const workers: WorkerDefinition[] = [
   queueWorkerDefinition(taskHandlers),
   simulatorDefinition,
   paymentsSimulatorDefinition,
+  paymentsHousekeepingDefinition,
   bulkResumer,
   catalogSimulator,
 ];

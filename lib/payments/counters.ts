@@ -15,18 +15,14 @@ export interface CountRow {
   n?: number;
 }
 
-/** Upsert statement over unnest()ed arrays; exported so callers can fold it into their own CTE. */
-export const COUNT_SQL = (first: number) => `
+const COUNT_SQL = `
   INSERT INTO payment_counters AS c (bucket, kind, outcome, reason, event_type, shard, count, last_at)
   SELECT date_trunc('minute', now()), k, o, r, e, (random() * 7)::int, n, now()
-    FROM unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::text[], $${first + 4}::int[]) AS x(k, o, r, e, n)
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS x(k, o, r, e, n)
   ON CONFLICT (bucket, kind, outcome, reason, event_type, shard)
   DO UPDATE SET count = c.count + EXCLUDED.count, last_at = greatest(c.last_at, EXCLUDED.last_at)`;
 
-export function countParams(rows: CountRow[]): unknown[] {
-  return [rows.map((r) => r.kind), rows.map((r) => r.outcome), rows.map((r) => r.reason ?? ""), rows.map((r) => r.eventType ?? ""), rows.map((r) => r.n ?? 1)];
-}
-
 export async function count(c: Queryable, rows: CountRow[]): Promise<void> {
-  if (rows.length) await c.query(COUNT_SQL(1), countParams(rows));
+  if (rows.length === 0) return;
+  await c.query(COUNT_SQL, [rows.map((r) => r.kind), rows.map((r) => r.outcome), rows.map((r) => r.reason ?? ""), rows.map((r) => r.eventType ?? ""), rows.map((r) => r.n ?? 1)]);
 }

@@ -122,6 +122,8 @@ export const EVENT_OUTCOMES = ["queued", "processed", "failed", "ignored"] as co
 export const EVENT_TYPE_FILTERS = [...HANDLED_EVENT_TYPES, "other"] as const;
 
 export interface EventFilter {
+  /** One event by its Stripe id (the smoke's "processed once" check). */
+  id?: string;
   type?: (typeof EVENT_TYPE_FILTERS)[number];
   outcome?: (typeof EVENT_OUTCOMES)[number];
   limit: number;
@@ -139,10 +141,11 @@ export async function listEvents(f: EventFilter, c?: Queryable) {
             t.status::text AS task_status, e.order_reference
        FROM payment_webhook_events e LEFT JOIN fulfillment_tasks t ON t.id = e.task_id
       WHERE ($1::text IS NULL OR ($1 = 'other' AND e.type <> ALL($5::text[])) OR e.type = $1)
+        AND ($6::text IS NULL OR e.id = $6)
         AND ($2::text IS NULL OR e.outcome = $2)
         AND ($3::timestamptz IS NULL OR e.received_at < $3)
       ORDER BY e.received_at DESC LIMIT $4`,
-    [f.type ?? null, f.outcome ?? null, f.before ?? null, f.limit, HANDLED_EVENT_TYPES],
+    [f.type ?? null, f.outcome ?? null, f.before ?? null, f.limit, HANDLED_EVENT_TYPES, f.id ?? null],
   );
   return {
     events: rows.map((r) => ({

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import Link from "next/link";
+import { WindowNav } from "@/components/window-nav";
 import { ErrorNote, PageHeader, Skeleton } from "@/components/ui";
 import { requirePage } from "@/lib/platform/auth/identity";
 import { PANEL_WINDOWS, panelSnapshot, type PanelWindow } from "@/lib/fulfillment/stats";
@@ -30,20 +30,7 @@ export default async function FulfillmentPage({ searchParams }: { searchParams: 
       <PageHeader
         title="Fulfillment"
         description="Queue, throughput and workers, live (refreshes every 5 s). Figures come from the database, across every worker."
-        actions={
-          <nav aria-label="Chart window" className="flex gap-1 rounded-md border border-slate-200 p-0.5 dark:border-slate-700">
-            {WINDOWS.map((w) => (
-              <Link
-                key={w}
-                href={`/fulfillment?window=${w}`}
-                aria-current={w === window ? "page" : undefined}
-                className={`rounded px-2.5 py-1 text-sm ${w === window ? "bg-sky-700 text-white!" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
-              >
-                {w}
-              </Link>
-            ))}
-          </nav>
-        }
+        actions={<WindowNav windows={WINDOWS} current={window} href={(w) => `/fulfillment?window=${w}`} />}
       />
       <Suspense key={window} fallback={<Skeleton className="h-96" />}>
         <Panel window={window} />

@@ -1,5 +1,6 @@
 import { cache, Suspense } from "react";
 import Link from "next/link";
+import { WindowNav } from "@/components/window-nav";
 import { buttonClass, ErrorNote, inputClass, PageHeader, Skeleton } from "@/components/ui";
 import { requirePage } from "@/lib/platform/auth/identity";
 import { can } from "@/lib/platform/auth/roles";
@@ -56,16 +57,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       <PageHeader
         title="Payments"
         description="Checkouts and Stripe webhooks, live (refreshes every 5 s). Figures come from the database, across every instance."
-        actions={
-          <nav aria-label="Chart window" className="flex gap-1 rounded-md border border-slate-200 p-0.5 dark:border-slate-700">
-            {WINDOWS.map((w) => (
-              <Link key={w} href={withWindow(w)} aria-current={w === window ? "page" : undefined}
-                className={`rounded px-2.5 py-1 text-sm ${w === window ? "bg-sky-700 text-white!" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}>
-                {w}
-              </Link>
-            ))}
-          </nav>
-        }
+        actions={<WindowNav windows={WINDOWS} current={window} href={(w) => withWindow(w as PanelWindow)} />}
       />
       <div className="grid gap-4">
         <Suspense key={`tiles-${window}`} fallback={<Skeleton className="h-28" />}>

@@ -12,7 +12,10 @@ import { createApiKey } from "@/lib/platform/auth/api-keys";
 import { pool } from "@/lib/platform/db";
 import { createWorker } from "@/lib/fulfillment/worker";
 import { actOnOne } from "@/lib/fulfillment/dead-letters/actions";
-import { parkQueuedTasks, waitFor } from "@/lib/fulfillment/test-helpers";
+import { parkQueuedTasks, testPool, waitFor } from "@/lib/fulfillment/test-helpers";
+import { recordEvent } from "@/lib/payments/webhooks";
+import { paymentsHousekeeping } from "@/lib/payments/housekeeping";
+import { paymentSignals } from "@/lib/payments/signals";
 import { createPaymentHandlers } from "@/lib/payments/handlers";
 import { signedDelivery, stripeEvent } from "@/lib/payments/signing";
 import { startStripeStub, type StripeStub } from "@/lib/payments/test-helpers";
@@ -307,6 +310,25 @@ describe("webhooks", () => {
     expect(after.webhooks.totals.processed - before.webhooks.totals.processed).toBe(1);
   });
 
+  it("two instances racing on one event id (separate pools, batched writes) still record it once", async () => {
+    const pools = [testPool(), testPool()];
+    try {
+      const ev = Stripe.webhooks.constructEvent(...(() => {
+        const d = signedDelivery(intentEvent("payment_intent.succeeded", ref()), SECRET);
+        return [d.body, d.signature, SECRET] as const;
+      })());
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => recordEvent(pools[i % 2], ev)));
+      expect(results.filter((r) => r.outcome === "queued")).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(19);
+      expect(new Set(results.map((r) => r.taskId)).size).toBe(1);
+      expect(await eventRow(ev.id)).toMatchObject({ deliveries: 20, outcome: "queued" });
+      const { rows } = await pool().query(`SELECT count(*)::int AS n FROM fulfillment_tasks WHERE payload->>'eventId' = $1`, [ev.id]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
   it("a handler failure becomes a dead letter linked from its event; an operator's retry then succeeds", async () => {
     const before = await observability();
     const reference = ref();
@@ -362,6 +384,42 @@ describe("webhooks", () => {
   });
 });
 
+describe("alert signals", () => {
+  it("read this file's activity from the counters over a window, and nothing from a window in the past", async () => {
+    const sig = Object.fromEntries(paymentSignals.map((x) => [x.name, x]));
+    const ctx = { now: new Date(), pool: pool() };
+    expect(await sig.payments_webhook_signature_failures_increase.evaluate(ctx, 600)).toBeGreaterThanOrEqual(5);
+    expect(await sig.payments_webhook_failed_increase.evaluate(ctx, 600)).toBeGreaterThanOrEqual(1);
+    expect(await sig.payments_checkout_attempts.evaluate(ctx, 600)).toBeGreaterThanOrEqual(5);
+    const ratio = await sig.payments_checkout_failure_ratio.evaluate(ctx, 600);
+    expect(ratio).toBeGreaterThan(0);
+    expect(ratio).toBeLessThan(1);
+    const past = { now: new Date(Date.now() - 7 * 86_400_000), pool: pool() };
+    expect(await sig.payments_webhook_signature_failures_increase.evaluate(past, 600)).toBe(0);
+    expect(await sig.payments_checkout_failure_ratio.evaluate(past, 600)).toBeNull();
+  });
+});
+
+describe("housekeeping", () => {
+  it("expires day-old Idempotency-Keys and folds old minute counters into one row per day without changing totals", async () => {
+    await pool().query(`INSERT INTO payment_idempotency_keys (actor, key, request_hash, created_at) VALUES ('test', $1, 'h', now() - interval '25 hours'), ('test', $2, 'h', now())`, [`old-${run}`, `new-${run}`]);
+    await pool().query(
+      `INSERT INTO payment_counters (bucket, kind, outcome, reason, event_type, shard, count, last_at)
+       SELECT date_trunc('minute', now() - interval '3 days') + g * interval '1 minute', 'checkout', 'failed', 'card_declined', '', g % 8, 1, now() - interval '3 days'
+         FROM generate_series(1, 30) g`,
+    );
+    const before = await observability();
+    const r = await paymentsHousekeeping(pool());
+    expect(r.keys).toBeGreaterThanOrEqual(1);
+    expect(r.counters).toBeGreaterThanOrEqual(30);
+    const { rows } = await pool().query(`SELECT key FROM payment_idempotency_keys WHERE actor = 'test' AND key = ANY($1::text[])`, [[`old-${run}`, `new-${run}`]]);
+    expect(rows.map((x) => x.key)).toEqual([`new-${run}`]);
+    const after = await observability();
+    expect(after.checkout.totals).toEqual(before.checkout.totals);
+    expect(after.failure_buckets).toEqual(before.failure_buckets);
+  });
+});
+
 describe("observability and panel", () => {
   it("serves the exact shape in under 1 KB to checkout and metrics:read keys, refuses others", async () => {
     for (const key of [checkoutKey, readKey]) {
@@ -387,12 +445,18 @@ describe("observability and panel", () => {
     expect(panel.series).toHaveLength(15);
     expect(panel.recent_failures.length).toBeGreaterThan(0);
     expect(panel.checkout.totals.attempted).toBeGreaterThan(0);
-    for (const path of ["/api/v1/payments/panel?window=2d", "/api/v1/payments/events?outcome=lost", "/api/v1/payments/events?type=charge.captured", "/api/v1/payments/events?limit=0", "/api/v1/payments/events?before=yesterday"]) {
+    for (const path of ["/api/v1/payments/panel?window=2d", "/api/v1/payments/events?outcome=lost", "/api/v1/payments/events?type=charge.captured", "/api/v1/payments/events?limit=0", "/api/v1/payments/events?before=yesterday", "/api/v1/payments/events?id=evt%20bad"]) {
       const handler = path.includes("panel") ? panelGET : eventsGET;
       const res = await get(handler, path, null);
       expect(res.status, path).toBe(400);
       expect((await res.json()).error.message.length).toBeGreaterThan(10);
     }
+    // Machines with the checkout scope read one event by id (the smoke's "processed once" check).
+    const recent = (await (await get(eventsGET, "/api/v1/payments/events?limit=1", null)).json()).events[0];
+    const one = await (await get(eventsGET, `/api/v1/payments/events?id=${recent.id}`, checkoutKey)).json();
+    expect(one.events).toHaveLength(1);
+    expect(one.events[0]).toMatchObject({ id: recent.id, outcome: recent.outcome, deliveries: recent.deliveries });
+    expect((await get(eventsGET, "/api/v1/payments/events?limit=1", otherKey)).status).toBe(403);
     const other = await (await get(eventsGET, "/api/v1/payments/events?type=other", null)).json();
     expect(other.events.every((e: { type: string }) => e.type === "customer.created")).toBe(true);
   });
