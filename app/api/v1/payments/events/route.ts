@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { queryInt, route } from "@/lib/platform/http/route";
+import { text } from "@/lib/platform/http/schema-types";
 import { OBSERVABILITY_SCOPES } from "@/lib/platform/auth/roles";
 import { EVENT_OUTCOMES, EVENT_TYPE_FILTERS, listEvents } from "@/lib/payments/stats";
 
@@ -7,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 const query = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "an event id is letters, digits, _ and - (e.g. evt_…)").optional(),
+    id: text("id").regex(/^[A-Za-z0-9_-]{1,255}$/, "an event id is letters, digits, _ and - (e.g. evt_…)").optional(),
     type: z.enum(EVENT_TYPE_FILTERS).optional(),
     outcome: z.enum(EVENT_OUTCOMES).optional(),
     limit: queryInt(1, 200, 50),
