@@ -3,6 +3,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   if (!process.env.DATABASE_URL) return; // `next build` or a misconfigured start: readyz reports it
-  const { startInProcessWorkers } = await import("./lib/platform/in-process-workers");
-  await startInProcessWorkers();
+  const [{ startInProcessWorkers }, { workers }] = await Promise.all([import("./lib/platform/in-process-workers"), import("./lib/domains")]);
+  await startInProcessWorkers(workers);
 }

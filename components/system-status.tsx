@@ -1,8 +1,9 @@
 import { Badge, Card, tableClass } from "@/components/ui";
 import { metadata, readiness } from "@/lib/platform/health";
+import { readinessChecks } from "@/lib/domains";
 
 export async function SystemStatus() {
-  const [{ ready, checks }, meta] = await Promise.all([readiness(), Promise.resolve(metadata())]);
+  const [{ ready, checks }, meta] = await Promise.all([readiness(readinessChecks), Promise.resolve(metadata())]);
   return (
     <Card title="System" action={<Badge tone={ready ? "good" : "bad"}>{ready ? "ready" : "not ready"}</Badge>}>
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">

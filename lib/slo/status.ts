@@ -5,6 +5,7 @@ import { BURN_RATE_WINDOWS, budgetRemaining, burnRate, projectedExhaustion, sliR
 import type { SliRef, SloDefinition } from "./definitions";
 import { sliQuery } from "./slis";
 import { minuteCounts, sumSince } from "./buckets";
+import { recordCacheRoundtrip } from "@/lib/platform/telemetry/cache";
 
 export interface WindowCounts {
   good: number;
@@ -190,7 +191,11 @@ const cache = new Map<string, { at: number; pool: Pool; value: Promise<SloStatus
  */
 export function cachedStatus(pool: Pool, slo: SloDefinition, now: Date): Promise<SloStatus> {
   const hit = cache.get(slo.name);
-  if (hit && hit.pool === pool && Math.abs(now.getTime() - hit.at) < CACHE_MS) return hit.value;
+  if (hit && hit.pool === pool && Math.abs(now.getTime() - hit.at) < CACHE_MS) {
+    recordCacheRoundtrip("slo_status", "hit");
+    return hit.value;
+  }
+  recordCacheRoundtrip("slo_status", "miss");
   const value = computeStatus(pool, slo, now);
   cache.set(slo.name, { at: now.getTime(), pool, value });
   value.catch(() => cache.delete(slo.name));
