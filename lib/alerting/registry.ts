@@ -7,9 +7,10 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { fulfillmentSignals } from "@/lib/fulfillment/signals";
 import { sloRules, sloSignals } from "@/lib/slo/rules";
+import { apiSignals } from "@/lib/platform/telemetry/signals";
 import { COMPARISONS, SEVERITIES, compare, type AlertRule, type InhibitRule, type Signal, type SignalContext } from "./types";
 
-export const signals: Signal[] = [...fulfillmentSignals, ...sloSignals()];
+export const signals: Signal[] = [...fulfillmentSignals, ...sloSignals(), ...apiSignals];
 
 export function findSignal(name: string): Signal | undefined {
   return signals.find((s) => s.name === name);

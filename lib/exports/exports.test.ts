@@ -165,11 +165,14 @@ describe("openslo", () => {
   it("exports each SLO as an OpenSLO v1 document, with Prometheus sources where they exist", () => {
     const docs = parseAllDocuments(findExportKind("openslo")!.files()[0].content).map((d) => d.toJS());
     expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
+      ["openslo/v1", "SLO", "api-availability"],
+      ["openslo/v1", "SLO", "api-latency"],
       ["openslo/v1", "SLO", "fulfillment-enqueue-to-done"],
       ["openslo/v1", "SLO", "fulfillment-task-success"],
     ]);
-    const success = docs[1].spec.indicator.spec.ratioMetric;
+    const success = docs[3].spec.indicator.spec.ratioMetric;
     expect(success.good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(fulfillment_tasks_processed_total{outcome="succeeded"})' } });
-    expect(docs[0].spec.indicator.spec.ratioMetric.good.metricSource.type).toBe("opsdeck-sql");
+    expect(docs[2].spec.indicator.spec.ratioMetric.good.metricSource.type).toBe("opsdeck-sql");
+    expect(docs[1].spec.indicator.spec.ratioMetric.good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(http_request_duration_seconds_bucket{le="1"})' } });
   });
 });

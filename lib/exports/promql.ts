@@ -14,6 +14,10 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   fulfillment_loop_errors_increase: (w) => `(sum(increase(fulfillment_loop_errors_total[${w}])) or vector(0))`,
   // Every replica reports the same queue-wide gauge (read from the database on scrape): take one.
   fulfillment_queue_depth: () => `max(fulfillment_queue_depth)`,
+  // The console's API (lib/platform/telemetry/signals.ts), from the route wrapper's HTTP metrics.
+  api_requests_increase: (w) => `(sum(increase(http_requests_total[${w}])) or vector(0))`,
+  api_5xx_ratio: (w) => `((sum(rate(http_requests_total{status=~"5.."}[${w}])) or vector(0)) / sum(rate(http_requests_total[${w}])))`,
+  api_latency_p95_seconds: (w) => `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[${w}])))`,
 };
 
 export function promDuration(seconds: number): string {

@@ -33,8 +33,8 @@ describe("SLO API", () => {
     const res = await call(listGET, "/api/v1/slos");
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.slos.map((s: { name: string }) => s.name)).toEqual(["fulfillment-enqueue-to-done", "fulfillment-task-success"]);
-    const s = body.slos[1];
+    expect(body.slos.map((s: { name: string }) => s.name)).toEqual(["api-availability", "api-latency", "fulfillment-enqueue-to-done", "fulfillment-task-success"]);
+    const s = body.slos[3];
     expect(s.burnRates.map((b: { window: string }) => b.window)).toEqual(["5m", "30m", "1h", "2h", "6h", "1d", "3d"]);
     expect(typeof s.errorBudgetRemaining).toBe("number");
     expect(typeof s.headline).toBe("string");
@@ -57,7 +57,7 @@ describe("SLO API", () => {
     ]);
     const missing = await call(oneGET, "/api/v1/slos/nope", { name: "nope" });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toContain("Known: fulfillment-enqueue-to-done, fulfillment-task-success");
+    expect((await missing.json()).error.message).toContain("Known: api-availability, api-latency, fulfillment-enqueue-to-done, fulfillment-task-success");
   });
 
   it("exposes the SLO gauges on scrape with only the slo label", async () => {
