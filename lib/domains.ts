@@ -5,6 +5,11 @@ import type { WorkerDefinition } from "./platform/worker-runtime";
 import type { ReadinessCheck } from "./platform/health";
 import { pool } from "./platform/db";
 import { telemetryRetentionWorker } from "./platform/telemetry/retention";
+import type { OverviewTileSource } from "./platform/overview";
+import { apiTile } from "./platform/telemetry/overview";
+import { fulfillmentTile } from "./fulfillment/overview";
+import { alertsTile } from "./alerting/overview";
+import { sloTile } from "./slo/overview";
 import { alertEvaluatorWorker } from "./alerting/evaluator";
 import { fulfillmentReadiness, fulfillmentWorkerDefinition } from "./fulfillment/runtime";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
@@ -27,3 +32,6 @@ export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
 export const readinessChecks: ReadinessCheck[] = [
   { name: "fulfillment-worker", check: fulfillmentReadiness },
 ];
+
+/** The overview's tiles, in reading order after the firing alerts; a domain appends its own. */
+export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, sloTile, apiTile];
