@@ -10,6 +10,9 @@ import { apiTile } from "./platform/telemetry/overview";
 import { fulfillmentTile } from "./fulfillment/overview";
 import { alertsTile } from "./alerting/overview";
 import { sloTile } from "./slo/overview";
+import type { TestTask } from "./platform/telemetry/verify";
+import { fulfillmentTestTask } from "./fulfillment/verify";
+import { sloCacheProbe } from "./slo/verify";
 import { alertEvaluatorWorker } from "./alerting/evaluator";
 import { fulfillmentReadiness, fulfillmentWorkerDefinition } from "./fulfillment/runtime";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
@@ -35,3 +38,7 @@ export const readinessChecks: ReadinessCheck[] = [
 
 /** The overview's tiles, in reading order after the firing alerts; a domain appends its own. */
 export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, sloTile, apiTile];
+
+/** `opsdeck verify`: one harmless task per worker runtime, run to completion; and the cache it round-trips. */
+export const testTasks: TestTask[] = [fulfillmentTestTask];
+export const verifyCache = sloCacheProbe;

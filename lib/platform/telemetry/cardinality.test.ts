@@ -21,6 +21,7 @@ import { createApiKey } from "../auth/api-keys";
 import { SCOPES } from "../auth/roles";
 import { findExportKind } from "@/lib/exports";
 import { flushTelemetry } from ".";
+import { parseExposition, type Sample } from "./exposition";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 const UUID = "3f1c2a9e-7b4d-4e21-9c55-0a8d6f1e2b3c";
@@ -44,32 +45,6 @@ function concrete(file: string): { url: string; params: Record<string, string | 
     return m[1] ? `a/${UUID}` : UUID;
   });
   return { url: `http://opsdeck.test/${parts.join("/")}?email=${encodeURIComponent(EMAIL)}&id=${UUID}`, params };
-}
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-}
-
-function parseExposition(text: string): { declared: Set<string>; samples: Sample[] } {
-  const declared = new Set<string>();
-  const samples: Sample[] = [];
-  for (const line of text.split("\n")) {
-    const type = /^# TYPE (\S+) (\w+)/.exec(line);
-    if (type) {
-      declared.add(type[1]);
-      if (type[2] === "histogram") for (const s of ["_bucket", "_sum", "_count"]) declared.add(type[1] + s);
-      if (type[2] === "summary") for (const s of ["_sum", "_count"]) declared.add(type[1] + s);
-      continue;
-    }
-    if (!line || line.startsWith("#")) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+\S+/.exec(line);
-    if (!m) throw new Error(`unparseable exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
-    samples.push({ name: m[1], labels });
-  }
-  return { declared, samples };
 }
 
 const PROMQL_WORDS = new Set(["and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "inf", "nan", "le"]);
