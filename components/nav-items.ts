@@ -14,6 +14,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/fulfillment", label: "Fulfillment", permission: "read" },
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
   { href: "/slos", label: "SLOs", permission: "read" },
+  { href: "/performance", label: "Performance", permission: "read" },
+  { href: "/events", label: "Events", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },
   { href: "/exports", label: "Exports", permission: "admin" },
   { href: "/admin", label: "Admin", permission: "admin" },

@@ -56,6 +56,11 @@ export async function listEvents(f: EventFilter): Promise<{ events: EventRow[]; 
   return { events, nextBefore: events.length === f.limit ? events[events.length - 1].id : null };
 }
 
+/** The start of a window of `minutes` ending now. */
+export function windowStart(minutes: number): Date {
+  return new Date(Date.now() - minutes * 60_000);
+}
+
 /** Names and routes seen recently, for the filter menus (bounded: names and templates are code-defined). */
 export async function eventFacets(): Promise<{ names: string[]; routes: string[] }> {
   const { rows } = await pool().query<{ kind: string; value: string }>(
