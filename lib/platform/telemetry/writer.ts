@@ -10,6 +10,7 @@ import { eventBuffer, type BufferedEvent } from "./events";
 import { eventBufferSize, eventWriteErrors, eventsDropped } from "./metrics";
 import { restorePendingStats, takePendingStats, type MinuteStats } from "./request-stats";
 import { telemetrySettings } from "./settings";
+import { spanBuffer, type SpanRow } from "./slow-traces";
 
 const CHUNK = 5_000;
 
@@ -67,6 +68,26 @@ export async function upsertRequestStats(pool: pg.Pool, stats: MinuteStats[]): P
   );
 }
 
+export async function insertSpans(pool: pg.Pool, spans: SpanRow[]): Promise<void> {
+  if (spans.length === 0) return;
+  await pool.query(
+    `insert into telemetry_spans (trace_id, span_id, parent_id, name, kind, start_at, duration_ms, status, attributes)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::float8[], $8::text[], $9::jsonb[])
+     on conflict do nothing`,
+    [
+      spans.map((s) => s.traceId),
+      spans.map((s) => s.spanId),
+      spans.map((s) => s.parentId),
+      spans.map((s) => s.name),
+      spans.map((s) => s.kind),
+      spans.map((s) => s.startAt),
+      spans.map((s) => s.durationMs),
+      spans.map((s) => s.status),
+      spans.map((s) => s.attributes),
+    ],
+  );
+}
+
 function requeue(events: BufferedEvent[]): void {
   const buffer = eventBuffer.items;
   const room = Math.max(0, telemetrySettings().TELEMETRY_EVENT_BUFFER - buffer.length);
@@ -78,10 +99,12 @@ function requeue(events: BufferedEvent[]): void {
 async function flushOnce(pool: pg.Pool): Promise<void> {
   const events = eventBuffer.items.splice(0, eventBuffer.items.length);
   const stats = takePendingStats();
+  // Sampled traces are a best-effort sample: a failed write drops them.
+  const spans = spanBuffer.items.splice(0, spanBuffer.items.length);
   eventBufferSize.set(eventBuffer.items.length);
-  if (events.length === 0 && stats.length === 0) return;
+  if (events.length === 0 && stats.length === 0 && spans.length === 0) return;
   try {
-    await asInternal(() => Promise.all([insertEvents(pool, events), upsertRequestStats(pool, stats)]));
+    await asInternal(() => Promise.all([insertEvents(pool, events), upsertRequestStats(pool, stats), insertSpans(pool, spans)]));
   } catch (err) {
     eventWriteErrors.inc();
     logger.warn({ err, events: events.length, statRows: stats.length }, "telemetry write failed; keeping the rows for the next attempt");
