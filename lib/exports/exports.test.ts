@@ -16,7 +16,12 @@ const previousUrl = process.env.OPSDECK_PUBLIC_URL;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-exports-"));
   process.env.OPSDECK_PUBLIC_URL = "https://opsdeck.example.com/";
-  for (const kind of EXPORT_KINDS) for (const f of kind.files()) fs.writeFileSync(path.join(dir, f.name), f.content);
+  for (const kind of EXPORT_KINDS) {
+    for (const f of kind.files()) {
+      fs.mkdirSync(path.dirname(path.join(dir, f.name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f.name), f.content);
+    }
+  }
 });
 
 afterAll(() => {
@@ -133,8 +138,21 @@ describe("alertmanager.yml", () => {
 
 describe("grafana dashboards", () => {
   it("are dashboard models with panels that query Prometheus", () => {
-    const files = findExportKind("grafana")!.files();
-    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-http.json", "opsdeck-slos.json"]);
+    const all = findExportKind("grafana")!.files();
+    expect(all.map((f) => f.name)).toEqual([
+      "provisioning/dashboards/opsdeck/opsdeck-system.json",
+      "provisioning/dashboards/opsdeck/opsdeck-fulfillment.json",
+      "provisioning/dashboards/opsdeck/opsdeck-telemetry.json",
+      "provisioning/dashboards/opsdeck/opsdeck-slos.json",
+      "provisioning/datasources/opsdeck.yaml",
+      "provisioning/dashboards/opsdeck.yaml",
+    ]);
+    const files = all.filter((f) => f.name.endsWith(".json"));
+    // The provisioning files load the dashboards from where they sit once provisioning/ is /etc/grafana/provisioning.
+    const provider = parseYaml(all.find((f) => f.name === "provisioning/dashboards/opsdeck.yaml")!.content);
+    expect(provider.providers[0]).toMatchObject({ type: "file", options: { path: "/etc/grafana/provisioning/dashboards/opsdeck" } });
+    const datasource = parseYaml(all.find((f) => f.name === "provisioning/datasources/opsdeck.yaml")!.content);
+    expect(datasource.datasources[0]).toMatchObject({ type: "prometheus", access: "proxy" });
     const uids = new Set<string>();
     for (const f of files) {
       const d = JSON.parse(f.content);

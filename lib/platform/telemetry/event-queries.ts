@@ -49,7 +49,7 @@ export async function listEvents(f: EventFilter): Promise<{ events: EventRow[]; 
   params.push(f.limit);
   const { rows } = await pool().query<{ id: string; at: Date; name: string; severity: EventSeverity; route: string | null; tags: EventRow["tags"]; request_id: string | null; trace_id: string | null; duration_ms: number | null; detail: string | null }>(
     `select id::text, at, name, severity, route, tags, request_id, trace_id, duration_ms, detail from telemetry_events
-     ${where.length ? `where ${where.join(" and ")}` : ""} order by id desc limit $${params.length}`,
+     ${where.length ? `where ${where.join(" and ")}` : ""} order by telemetry_events.id desc limit $${params.length}`,
     params,
   );
   const events = rows.map((r) => ({ id: r.id, at: r.at.toISOString(), name: r.name, severity: r.severity, route: r.route, tags: r.tags, requestId: r.request_id, traceId: r.trace_id, durationMs: r.duration_ms, detail: r.detail }));

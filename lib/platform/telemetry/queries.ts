@@ -6,6 +6,7 @@ import type pg from "pg";
 import { currentWork, type WorkContext } from "./context";
 import { EVENT_NAMES, emitEvent } from "./events";
 import { dbQueryDuration } from "./metrics";
+import { gauge } from "../metrics";
 import { telemetrySettings } from "./settings";
 import { normaliseSql } from "./sql";
 
@@ -74,7 +75,12 @@ export function instrumentClient(client: pg.ClientBase): void {
   };
 }
 
-/** Instruments every client the pool opens from now on. */
+/** Instruments every client the pool opens from now on, and reports the pool's saturation. */
 export function instrumentPool(pool: pg.Pool): void {
   pool.on("connect", (client) => instrumentClient(client));
+  gauge("db_pool_connections", "Database pool connections of this process: total, idle, and callers waiting for one", ["state"] as const, function () {
+    this.set({ state: "total" }, pool.totalCount);
+    this.set({ state: "idle" }, pool.idleCount);
+    this.set({ state: "waiting" }, pool.waitingCount);
+  });
 }

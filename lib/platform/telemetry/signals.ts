@@ -42,22 +42,23 @@ export const apiSignals: Signal[] = [
   {
     name: "api_5xx_ratio",
     domain: "platform",
-    description: "Share of the console API's responses with a 5xx status within the window; no data without requests.",
+    // No requests: nothing failed. Reporting "no data" would leave the rule in a no-data state every quiet night.
+    description: "Share of the console API's responses with a 5xx status within the window; 0 without requests.",
     unit: "ratio",
     evaluate: async (ctx, w) => {
       const c = await requestCounts(ctx, w);
-      return c.total === 0 ? null : c.errors / c.total;
+      return c.total === 0 ? 0 : c.errors / c.total;
     },
   },
   {
     name: "api_latency_p95_seconds",
     domain: "platform",
-    description: "95th percentile of the console API's response time within the window (histogram interpolation, like histogram_quantile).",
+    description: "95th percentile of the console API's response time within the window (histogram interpolation, like histogram_quantile); 0 without requests.",
     unit: "s",
     evaluate: async (ctx, w) => {
       const h = await windowHistogram(ctx, w);
       const ms = h && quantileMs(h.buckets, 0.95, h.maxMs);
-      return ms === null || ms === undefined ? null : ms / 1000;
+      return ms === null || ms === undefined ? 0 : ms / 1000;
     },
   },
 ];

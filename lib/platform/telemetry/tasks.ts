@@ -26,7 +26,9 @@ export function traceTask<T>(runtime: string, task: string, fn: () => Promise<T>
         const ms = performance.now() - started;
         taskRuntime.observe({ runtime, task, outcome: "failed" }, ms / 1000);
         const message = err instanceof Error ? err.message : String(err);
-        emitEvent({ name: EVENT_NAMES.taskFailed, severity: "warning", durationMs: ms, detail: `${boundedType(err)}: ${message}`, tags: { ...tags, error: boundedType(err) } });
+        // Error.name survives minification (classes set it); the constructor's name may not.
+        const kind = err instanceof Error && err.name !== "Error" ? err.name.replace(/[^A-Za-z0-9_]/g, "").slice(0, 40) || "Error" : boundedType(err);
+        emitEvent({ name: EVENT_NAMES.taskFailed, severity: "warning", durationMs: ms, detail: `${kind}: ${message}`, tags: { ...tags, error: kind } });
         throw err;
       }
     }),

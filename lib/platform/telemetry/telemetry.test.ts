@@ -226,3 +226,23 @@ describe("retention", () => {
     expect(stats.rows[0].n).toBe(1);
   });
 });
+
+describe("reading events back", () => {
+  it("lists newest first by id, pages with before, tails with after", async () => {
+    const { listEvents } = await import("./event-queries");
+    const marker = randomUUID();
+    for (let i = 0; i < 7; i++) emitEvent({ name: "test.listing", requestId: marker, tags: { i } });
+    await flushTelemetry();
+    const first = await listEvents({ requestId: marker, limit: 5 });
+    expect(first.events.map((e) => e.tags.i)).toEqual([6, 5, 4, 3, 2]);
+    const ids = first.events.map((e) => BigInt(e.id));
+    expect([...ids].sort((a, b) => (a < b ? 1 : -1))).toEqual(ids);
+    const second = await listEvents({ requestId: marker, limit: 5, before: BigInt(first.nextBefore!) });
+    expect(second.events.map((e) => e.tags.i)).toEqual([1, 0]);
+    expect(second.nextBefore).toBeNull();
+    emitEvent({ name: "test.listing", requestId: marker, tags: { i: 7 } });
+    await flushTelemetry();
+    const tail = await listEvents({ requestId: marker, limit: 5, after: BigInt(first.events[0].id) });
+    expect(tail.events.map((e) => e.tags.i)).toEqual([7]);
+  });
+});
