@@ -57,6 +57,26 @@ export async function verifyThrough(call: Call): Promise<VerifyReport> {
       return `request ${requestId} → event with route ${VERIFY_ROUTE}${result.traceId ? ` and trace ${result.traceId}` : " (tracing off: no trace id)"}`;
     }),
   );
+  let spans: number | null = null;
+  if (result.traceId) {
+    checks.push(
+      await timed("trace", async () => {
+        // The root span ends after the response: give the batch writer a moment.
+        for (let i = 0; i < 30; i++) {
+          const res = await call("GET", `/api/v1/traces/${result.traceId}`);
+          if (res.ok) {
+            spans = (await json<{ spans: unknown[] }>(res, "GET /api/v1/traces")).spans.length;
+            return `${spans} span(s) recorded for trace ${result.traceId}`;
+          }
+          if (res.status !== 404) await json(res, "GET /api/v1/traces");
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        throw new Error(`trace ${result.traceId} was not written to the sample within 6 s`);
+      }),
+    );
+  } else {
+    notes.push("tracing is off (OPSDECK_TRACING=false or not started in this process): no spans to count");
+  }
   checks.push(
     await timed("prometheus", async () => {
       const res = await call("GET", "/metrics");
@@ -70,7 +90,7 @@ export async function verifyThrough(call: Call): Promise<VerifyReport> {
       return `${declared.size} metric names, ${samples.length} samples parsed`;
     }),
   );
-  return { checks, counts: result.counts, notes };
+  return { checks, counts: { ...result.counts, spans }, notes };
 }
 
 function pad(s: string, n: number): string {

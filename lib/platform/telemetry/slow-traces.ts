@@ -20,6 +20,8 @@ export interface SpanRow {
   attributes: string;
 }
 
+/** A span attribute that keeps its whole trace in the sample (set by `opsdeck verify`'s probe). */
+export const KEEP_TRACE_ATTRIBUTE = "opsdeck.keep_trace";
 const MAX_TRACES_IN_FLIGHT = 2_000;
 const MAX_SPANS_PER_TRACE = 200;
 const MAX_BUFFERED_SPANS = 20_000;
@@ -76,7 +78,8 @@ export class SlowTraceSampler implements SpanProcessor {
     if (!isLocalRoot) return;
     this.traces.delete(row.traceId);
     const slow = row.durationMs > telemetrySettings().SLOW_REQUEST_WARNING_MS;
-    if (!slow && !rows.some((r) => r.status === "error")) return;
+    const keep = rows.some((r) => r.status === "error" || r.attributes.includes(`"${KEEP_TRACE_ATTRIBUTE}":true`));
+    if (!slow && !keep) return;
     const room = MAX_BUFFERED_SPANS - spanBuffer.items.length;
     spanBuffer.items.push(...rows.slice(0, Math.max(0, room)));
   }

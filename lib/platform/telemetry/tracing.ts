@@ -45,6 +45,11 @@ export function withTaskSpan<T>(runtime: string, task: string, fn: () => Promise
   return inSpan(`task ${runtime}.${task}`, { "task.runtime": runtime, "task.name": task }, fn);
 }
 
+/** Marks the active trace to be kept in the in-database sample however fast it is. */
+export function keepCurrentTrace(): void {
+  if (state.enabled) trace.getActiveSpan()?.setAttribute("opsdeck.keep_trace", true);
+}
+
 /** The active trace id, or undefined when tracing is off. */
 export function currentTraceId(): string | undefined {
   if (!state.enabled) return undefined;

@@ -10,7 +10,7 @@ import { currentWork } from "./context";
 import { emitEvent } from "./events";
 import { flushTelemetry } from "./writer";
 import { parseExposition } from "./exposition";
-import { tracingEnabled } from "./tracing";
+import { keepCurrentTrace } from "./tracing";
 
 /** A domain's worker runtime test: run one harmless task to completion (lib/domains.ts testTasks). */
 export interface TestTask {
@@ -50,6 +50,7 @@ export async function timedCheck(name: string, fn: () => Promise<string>): Promi
 
 export async function runProbe(opts: { testTasks: TestTask[]; cache: CacheProbe }): Promise<ProbeResult> {
   const work = currentWork();
+  keepCurrentTrace(); // so the CLI can count this request's spans afterwards
   const marker = work?.requestId ?? `verify-${Date.now()}`;
   const checks: CheckOutcome[] = [];
   const database = await timedCheck("database", async () => {
@@ -103,10 +104,6 @@ export async function runProbe(opts: { testTasks: TestTask[]; cache: CacheProbe 
       return `${families} metric families, ${samples} samples parsed`;
     }),
   );
-  let spans: number | null = null;
-  if (tracingEnabled() && work?.traceId) {
-    const { rows } = await pool().query<{ n: number }>(`select count(*)::int as n from telemetry_spans where trace_id = $1`, [work.traceId]);
-    spans = rows[0]?.n ?? 0;
-  }
-  return { requestId: work?.requestId ?? null, traceId: work?.traceId ?? null, checks, counts: { events, metricFamilies: families, samples, spans } };
+  // Spans are written once the request's root span ends: the CLI counts them afterwards.
+  return { requestId: work?.requestId ?? null, traceId: work?.traceId ?? null, checks, counts: { events, metricFamilies: families, samples, spans: null } };
 }
