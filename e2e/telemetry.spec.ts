@@ -36,7 +36,7 @@ test("on-call reads the overview, then follows a slow request to its trace", asy
   await expect(row).toBeVisible();
   await row.getByRole("link", { name: "waterfall" }).click();
 
-  await expect(page.getByRole("heading", { name: "Trace" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Trace", exact: true })).toBeVisible();
   const waterfall = page.getByTestId("waterfall");
   await expect(waterfall.locator('[data-span="GET /api/v1/overview"]')).toBeVisible();
   await expect(waterfall.getByText(/^\d+ spans · /)).toBeVisible();
