@@ -21,7 +21,7 @@ test("on-call reads the overview, then follows a slow request to its trace", asy
   await expect(page.getByTestId("tile-api")).not.toHaveAttribute("data-status", "neutral", { timeout: 15_000 });
 
   // A refresh (every 5 s) changes figures, never the layout.
-  const boxes = async () => Promise.all(["alerts", "fulfillment", "slos", "api"].map((a) => page.getByTestId(`tile-${a}`).boundingBox()));
+  const boxes = async () => Promise.all([page.getByTestId("firing-alerts"), ...["alerts", "fulfillment", "slos", "api"].map((a) => page.getByTestId(`tile-${a}`))].map((l) => l.boundingBox()));
   const before = await boxes();
   const updated = await page.getByText(/^Updated /).textContent();
   await expect(page.getByText(/^Updated /)).not.toHaveText(updated!, { timeout: 12_000 });

@@ -39,7 +39,7 @@ export default async function Overview() {
       <PageHeader title="Overview" description="Is anything wrong, and where: firing alerts first, then each area's state. Everything refreshes every 5 seconds." />
       <div className="grid gap-4">
         {/* Firing alerts first: the first thing on-call staff should see. */}
-        <Suspense fallback={<Skeleton />}>
+        <Suspense fallback={<Skeleton className="h-[22.5rem]" />}>
           <FiringAlerts />
         </Suspense>
         <Suspense fallback={<TileSkeletons />}>
