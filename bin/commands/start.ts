@@ -49,8 +49,8 @@ async function prepareData(demo: boolean): Promise<void> {
   await bootstrapAdminFromEnv();
   if (!demo) return;
   await seedDemoUsers();
-  const { seedDemoData } = await import("@/lib/platform/demo-data");
-  await seedDemoData();
+  const [{ seedDemoData }, { demoSeeders }] = await Promise.all([import("@/lib/platform/demo-data"), import("@/lib/domains")]);
+  await seedDemoData(demoSeeders);
   const lines = DEMO_USERS.map((u) => `    ${u.role.padEnd(13)} ${u.email.padEnd(28)} ${u.password}`);
   process.stdout.write(`\n  Opsdeck demo mode — sign in with one of these (demo only, never in production):\n${lines.join("\n")}\n\n`);
 }

@@ -8,6 +8,7 @@ export function registerWorker(program: Command): void {
     .description("Run the background workers without the web server (scale out on one PostgreSQL)")
     .action(async () => {
       await readyDatabase();
+      await (await import("@/lib/platform/telemetry/otel")).startTracing();
       const { workers } = await import("@/lib/domains");
       const { startWorkers } = await import("@/lib/platform/worker-runtime");
       const running = await startWorkers(workers, "standalone");

@@ -20,12 +20,17 @@ export function FiringAlerts() {
         </div>
       }
     >
-      <OpenAlertsTable limit={8} states={["firing", "pending"]} />
-      {other ? (
-        <p className="mt-2 text-xs text-slate-500">
-          {other} rule(s) have no data or fail to evaluate; see <Link className="text-sky-700 hover:underline" href="/alerts">Alerts</Link>.
-        </p>
-      ) : null}
+      {/* A fixed height (scrolling inside): a new firing alert never pushes the tiles below it. */}
+      <div className="h-64 overflow-y-auto" data-testid="firing-alerts">
+        <OpenAlertsTable limit={8} states={["firing", "pending"]} />
+      </div>
+      <p className="mt-2 h-4 text-xs text-slate-500">
+        {other ? (
+          <>
+            {other} rule(s) have no data or fail to evaluate; see <Link className="text-sky-700 hover:underline" href="/alerts">Alerts</Link>.
+          </>
+        ) : null}
+      </p>
     </Card>
   );
 }

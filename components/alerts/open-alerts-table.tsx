@@ -1,5 +1,5 @@
 "use client";
-// Open alerts, refreshed every 10 s: severity, state, age, current value, runbook link.
+// Open alerts, refreshed every 5 s: severity, state, age, current value, runbook link.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
@@ -12,7 +12,7 @@ export function useAlerts(initial?: { open: AlertRow[]; resolved: AlertRow[] }) 
     queryKey: ["alerts"],
     queryFn: () => api<{ open: AlertRow[]; resolved: AlertRow[] }>("/api/v1/alerts"),
     initialData: initial,
-    refetchInterval: 10_000,
+    refetchInterval: 5_000,
   });
 }
 
@@ -24,7 +24,7 @@ export function RunbookLink({ alert }: { alert: Pick<AlertRow, "runbook" | "runb
 
 export function OpenAlertsTable({ initial, limit, states }: { initial?: { open: AlertRow[]; resolved: AlertRow[] }; limit?: number; states?: string[] }) {
   const q = useAlerts(initial);
-  if (q.error) return <ErrorNote>Could not load alerts: {(q.error as Error).message}. The list retries every 10 seconds.</ErrorNote>;
+  if (q.error) return <ErrorNote>Could not load alerts: {(q.error as Error).message}. The list retries every 5 seconds.</ErrorNote>;
   const rows = (q.data?.open ?? []).filter((a) => !states || states.includes(a.state)).slice(0, limit);
   if (!q.data) return <Empty>Loading…</Empty>;
   if (rows.length === 0) return <Empty>No alert is firing or pending. All rules are quiet.</Empty>;

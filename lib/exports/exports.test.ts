@@ -16,7 +16,12 @@ const previousUrl = process.env.OPSDECK_PUBLIC_URL;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-exports-"));
   process.env.OPSDECK_PUBLIC_URL = "https://opsdeck.example.com/";
-  for (const kind of EXPORT_KINDS) for (const f of kind.files()) fs.writeFileSync(path.join(dir, f.name), f.content);
+  for (const kind of EXPORT_KINDS) {
+    for (const f of kind.files()) {
+      fs.mkdirSync(path.dirname(path.join(dir, f.name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f.name), f.content);
+    }
+  }
 });
 
 afterAll(() => {
@@ -159,8 +164,21 @@ describe("alertmanager.yml", () => {
 
 describe("grafana dashboards", () => {
   it("are dashboard models with panels that query Prometheus", () => {
-    const files = findExportKind("grafana")!.files();
-    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-payments.json", "opsdeck-catalog.json", "opsdeck-http.json", "opsdeck-slos.json"]);
+    const all = findExportKind("grafana")!.files();
+    expect(all.map((f) => f.name)).toEqual([
+      "provisioning/dashboards/opsdeck/opsdeck-system.json",
+      "provisioning/dashboards/opsdeck/opsdeck-commerce.json",
+      "provisioning/dashboards/opsdeck/opsdeck-telemetry.json",
+      "provisioning/dashboards/opsdeck/opsdeck-slos.json",
+      "provisioning/datasources/opsdeck.yaml",
+      "provisioning/dashboards/opsdeck.yaml",
+    ]);
+    const files = all.filter((f) => f.name.endsWith(".json"));
+    // The provisioning files load the dashboards from where they sit once provisioning/ is /etc/grafana/provisioning.
+    const provider = parseYaml(all.find((f) => f.name === "provisioning/dashboards/opsdeck.yaml")!.content);
+    expect(provider.providers[0]).toMatchObject({ type: "file", options: { path: "/etc/grafana/provisioning/dashboards/opsdeck" } });
+    const datasource = parseYaml(all.find((f) => f.name === "provisioning/datasources/opsdeck.yaml")!.content);
+    expect(datasource.datasources[0]).toMatchObject({ type: "prometheus", access: "proxy" });
     const uids = new Set<string>();
     for (const f of files) {
       const d = JSON.parse(f.content);
@@ -191,6 +209,8 @@ describe("openslo", () => {
   it("exports each SLO as an OpenSLO v1 document, with Prometheus sources where they exist", () => {
     const docs = parseAllDocuments(findExportKind("openslo")!.files()[0].content).map((d) => d.toJS());
     expect(docs.map((d) => [d.apiVersion, d.kind, d.metadata.name])).toEqual([
+      ["openslo/v1", "SLO", "api-availability"],
+      ["openslo/v1", "SLO", "api-latency"],
       ["openslo/v1", "SLO", "catalog-search-results"],
       ["openslo/v1", "SLO", "fulfillment-enqueue-to-done"],
       ["openslo/v1", "SLO", "fulfillment-task-success"],
@@ -202,5 +222,6 @@ describe("openslo", () => {
     expect(ratio("fulfillment-enqueue-to-done").good.metricSource.type).toBe("opsdeck-sql");
     expect(ratio("catalog-search-results").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(catalog_searches_total{outcome="results"})' } });
     expect(ratio("payments-webhook-processing").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(payments_webhook_events_total{outcome="processed"})' } });
+    expect(ratio("api-latency").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(http_request_duration_seconds_bucket{le="1"})' } });
   });
 });

@@ -1,6 +1,8 @@
-// `opsdeck export grafana`: one dashboard JSON per domain, importable in Grafana (Dashboards →
+// `opsdeck export grafana`: the dashboards of seed 001 (system overview, the fulfillment/payments/
+// catalog family, database and telemetry, SLOs), importable in Grafana (Dashboards →
 // Import) or by file provisioning. Plain JSON in the dashboard model (schemaVersion 39) rather than
 // @grafana/grafana-foundation-sdk: a dozen panels do not justify the dependency (docs/decisions.md).
+import { stringify } from "yaml";
 import { loadSlos } from "@/lib/slo/definitions";
 import { sloCounters } from "./prometheus-rules";
 
@@ -30,10 +32,22 @@ export interface GrafanaDashboard {
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 
 function dashboard(uid: string, title: string, description: string, specs: PanelSpec[]): GrafanaDashboard {
+  // Laid out left to right, a new row when the next panel does not fit.
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
   const panels = specs.map((p, i) => {
     const type = p.type ?? "timeseries";
     const width = type === "stat" ? 6 : 12;
-    const perRow = 24 / width;
+    const height = type === "stat" ? 5 : 8;
+    if (x + width > 24) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const gridPos = { h: height, w: width, x, y };
+    x += width;
+    rowHeight = Math.max(rowHeight, height);
     const steps = [{ color: "green", value: null as number | null }, ...(p.threshold === undefined ? [] : [{ color: "red", value: p.threshold }])];
     return {
       id: i + 1,
@@ -41,7 +55,7 @@ function dashboard(uid: string, title: string, description: string, specs: Panel
       title: p.title,
       description: p.description,
       datasource: DATASOURCE,
-      gridPos: { h: type === "stat" ? 5 : 8, w: width, x: (i % perRow) * width, y: Math.floor(i / perRow) * 8 },
+      gridPos,
       fieldConfig: {
         defaults: { unit: p.unit ?? "short", thresholds: { mode: "absolute", steps }, ...(type === "timeseries" ? { custom: { thresholdsStyle: { mode: p.threshold === undefined ? "off" : "line" } } } : {}) },
         overrides: [],
@@ -69,8 +83,8 @@ function dashboard(uid: string, title: string, description: string, specs: Panel
   };
 }
 
-function fulfillment(): GrafanaDashboard {
-  return dashboard("opsdeck-fulfillment", "Opsdeck — Fulfillment", "Task queue throughput, failures, dead letters and worker loop health.", [
+/** Task queue throughput, failures, dead letters and worker loop health. */
+const FULFILLMENT_PANELS: PanelSpec[] = [
     { title: "Queue depth", type: "stat", description: "Tasks pending or scheduled for retry.", targets: [{ expr: "max(fulfillment_queue_depth)", legend: "queued" }] },
     { title: "Dead-lettered now", type: "stat", description: "Tasks waiting in the dead-letter queue.", targets: [{ expr: "max(fulfillment_dead_lettered)", legend: "dead-lettered" }], threshold: 1 },
     { title: "Dead letters (5m)", type: "stat", description: "Tasks dead-lettered in the last 5 minutes (alert FulfillmentTasksDeadLettered).", targets: [{ expr: 'sum(increase(fulfillment_tasks_processed_total{outcome="dead_lettered"}[5m])) or vector(0)', legend: "5m" }], threshold: 1 },
@@ -79,11 +93,10 @@ function fulfillment(): GrafanaDashboard {
     { title: "Attempts by task type", unit: "ops", description: "Finished attempts per second by task type.", targets: [{ expr: "sum by (task_type) (rate(fulfillment_tasks_processed_total[5m]))", legend: "{{task_type}}" }] },
     { title: "Handler duration p95", unit: "s", description: "95th percentile handler time per attempt.", targets: [{ expr: "histogram_quantile(0.95, sum by (le, task_type) (rate(fulfillment_task_duration_seconds_bucket[5m])))", legend: "{{task_type}}" }] },
     { title: "Queue depth over time", description: "Growing = workers do not keep up.", targets: [{ expr: "max(fulfillment_queue_depth)", legend: "queued" }] },
-  ]);
-}
+];
 
-function payments(): GrafanaDashboard {
-  return dashboard("opsdeck-payments", "Opsdeck — Payments", "Checkouts, Stripe webhooks, signature failures and webhook processing time.", [
+/** Checkouts, Stripe webhooks, signature failures and webhook processing time. */
+const PAYMENT_PANELS: PanelSpec[] = [
     { title: "Checkout failures (10m)", type: "stat", description: "Failed checkouts in the last 10 minutes (alert PaymentsCheckoutFailures).", targets: [{ expr: 'sum(increase(payments_checkout_total{outcome="failed"}[10m])) or vector(0)', legend: "10m" }], threshold: 1 },
     { title: "Webhook failures (10m)", type: "stat", description: "Webhook events dead-lettered in the last 10 minutes (alert PaymentsWebhookFailures).", targets: [{ expr: 'sum(increase(payments_webhook_events_total{outcome="failed"}[10m])) or vector(0)', legend: "10m" }], threshold: 1 },
     { title: "Signature failures (5m)", type: "stat", description: "Deliveries rejected for a bad signature or stale timestamp (alert PaymentsWebhookSignatureFailures).", targets: [{ expr: 'sum(increase(payments_webhook_events_total{outcome=~"signature_invalid|timestamp_expired"}[5m])) or vector(0)', legend: "5m" }], threshold: 5 },
@@ -92,26 +105,62 @@ function payments(): GrafanaDashboard {
     { title: "Webhook deliveries by outcome", unit: "ops", description: "Deliveries per second: queued, duplicate, ignored, processed, failed, signature failures.", targets: [{ expr: "sum by (outcome) (rate(payments_webhook_events_total[5m]))", legend: "{{outcome}}" }] },
     { title: "Webhook events by type", unit: "ops", description: "Deliveries per second by event type (handled types, else other).", targets: [{ expr: "sum by (type) (rate(payments_webhook_events_total[5m]))", legend: "{{type}}" }] },
     { title: "Webhook processing p95", unit: "s", description: "95th percentile time to apply an event to its order.", targets: [{ expr: "histogram_quantile(0.95, sum by (le, type) (rate(payments_webhook_processing_seconds_bucket[5m])))", legend: "{{type}}" }] },
-  ]);
-}
+];
 
-function catalog(): GrafanaDashboard {
-  return dashboard("opsdeck-catalog", "Opsdeck — Catalog search", "Search volume, zero-result rate against its SLO, clicks and search latency.", [
+/** Search volume, zero-result rate against its SLO, clicks and search latency. */
+const CATALOG_PANELS: PanelSpec[] = [
     { title: "Zero-result rate", type: "stat", unit: "percentunit", description: "catalog_zero_results_rate: Opsdeck's sliding window; absent below the minimum sample size (alert CatalogZeroResultsRateHigh above 0.2).", targets: [{ expr: "max(catalog_zero_results_rate)", legend: "zero results" }], threshold: 0.2 },
     { title: "Searches per second", type: "stat", unit: "reqps", description: "All replicas.", targets: [{ expr: "sum(rate(catalog_searches_total[5m])) or vector(0)", legend: "searches" }] },
     { title: "Clicks per search (5m)", type: "stat", unit: "percentunit", description: "Result clicks / searches with results.", targets: [{ expr: 'sum(rate(catalog_search_clicks_total[5m])) / sum(rate(catalog_searches_total{outcome="results"}[5m]))', legend: "clicks/search" }] },
     { title: "Search p95", type: "stat", unit: "s", description: "95th percentile search time (typo correction and ranked query).", targets: [{ expr: "histogram_quantile(0.95, sum by (le) (rate(catalog_search_duration_seconds_bucket[5m])))", legend: "p95" }], threshold: 0.02 },
     { title: "Zero-result share over time", unit: "percentunit", description: "Zero-result searches / searches per 5 minutes, with the SLO line at 0.2.", threshold: 0.2, targets: [{ expr: 'sum(rate(catalog_searches_total{outcome="zero_results"}[5m])) / sum(rate(catalog_searches_total[5m]))', legend: "zero results" }] },
     { title: "Searches by outcome", unit: "reqps", description: "Searches per second with and without results.", targets: [{ expr: "sum by (outcome) (rate(catalog_searches_total[5m]))", legend: "{{outcome}}" }] },
+];
+
+/**
+ * Seed 000's one dashboard "with the fulfillment, payments and catalog panels", which is also seed
+ * 001's dashboard for this domain family: each section starts on its own row.
+ */
+function commerce(): GrafanaDashboard {
+  return dashboard(
+    "opsdeck-commerce",
+    "Opsdeck — Fulfillment, payments and catalog",
+    "Task queue, checkouts and Stripe webhooks, catalog search quality: the order path end to end.",
+    [...FULFILLMENT_PANELS, ...PAYMENT_PANELS, ...CATALOG_PANELS],
+  );
+}
+
+/** Seed 001's System overview: the four golden signals of the console's own API and process. */
+function system(): GrafanaDashboard {
+  return dashboard("opsdeck-system", "Opsdeck — System overview", "Traffic, errors, latency and saturation of the console's API and processes.", [
+    { title: "5xx ratio (5m)", type: "stat", unit: "percentunit", description: "Alert ApiHigh5xxRate above 1 %.", threshold: 0.01, targets: [{ expr: '(sum(rate(http_requests_total{status=~"5.."}[5m])) or vector(0)) / sum(rate(http_requests_total[5m]))', legend: "5xx" }] },
+    { title: "Latency p95 (10m)", type: "stat", unit: "s", description: "Alert ApiLatencyP95High above 1 s.", threshold: 1, targets: [{ expr: "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[10m])))", legend: "p95" }] },
+    { title: "Requests per second", type: "stat", unit: "reqps", description: "Every route, every instance.", targets: [{ expr: "sum(rate(http_requests_total[5m]))", legend: "req/s" }] },
+    { title: "Events dropped (1h)", type: "stat", description: "Telemetry events lost to a full buffer (database slow or down).", threshold: 1, targets: [{ expr: "sum(increase(telemetry_events_dropped_total[1h])) or vector(0)", legend: "dropped" }] },
+    { title: "Traffic by route", unit: "reqps", description: "Requests per second by route template.", targets: [{ expr: "sum by (route) (rate(http_requests_total[5m]))", legend: "{{route}}" }] },
+    { title: "Errors by status", unit: "reqps", description: "4xx (callers' mistakes, auth) and 5xx (ours) per second.", targets: [{ expr: 'sum by (status) (rate(http_requests_total{status=~"[45].."}[5m]))', legend: "{{status}}" }] },
+    { title: "Latency p50 / p95 / p99", unit: "s", description: "Request duration percentiles, all routes.", threshold: 1, targets: [0.5, 0.95, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))`, legend: `p${q * 100}` })) },
+    { title: "Latency p95 by route", unit: "s", description: "The slowest routes; Opsdeck's /performance shows the same per route.", threshold: 1, targets: [{ expr: "histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket[5m])))", legend: "{{route}}" }] },
+    { title: "Exceptions", unit: "ops", description: "Unhandled exceptions per second by error class.", targets: [{ expr: "sum by (type) (rate(exceptions_total[5m]))", legend: "{{type}}" }] },
+    { title: "Saturation: CPU and event loop", unit: "s", description: "CPU seconds per second per instance, and event-loop lag p99 (requests wait behind it).", targets: [{ expr: "rate(process_cpu_seconds_total[5m])", legend: "cpu {{instance}}" }, { expr: "max(nodejs_eventloop_lag_p99_seconds)", legend: "loop lag p99" }] },
+    { title: "Saturation: database pool", description: "Connections in use vs idle, and callers waiting for a connection (should stay 0).", targets: [{ expr: 'sum by (state) (db_pool_connections{state=~"total|idle|waiting"})', legend: "{{state}}" }] },
+    { title: "Saturation: memory", unit: "bytes", description: "Resident memory per instance.", targets: [{ expr: "process_resident_memory_bytes", legend: "{{instance}}" }] },
   ]);
 }
 
-function http(): GrafanaDashboard {
-  return dashboard("opsdeck-http", "Opsdeck — HTTP API", "Request rate, errors and latency by route template.", [
-    { title: "Requests per second", unit: "reqps", description: "By route template.", targets: [{ expr: "sum by (route) (rate(http_requests_total[5m]))", legend: "{{route}}" }] },
-    { title: "5xx ratio", unit: "percentunit", description: "Share of requests answered 5xx.", threshold: 0.01, targets: [{ expr: 'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))', legend: "5xx" }] },
-    { title: "Latency p95 by route", unit: "s", description: "95th percentile request duration.", threshold: 1, targets: [{ expr: "histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket[5m])))", legend: "{{route}}" }] },
-    { title: "4xx by status", unit: "reqps", description: "Client errors: auth failures (401/403) and validation (400/422).", targets: [{ expr: 'sum by (status) (rate(http_requests_total{status=~"4.."}[5m]))', legend: "{{status}}" }] },
+/** Database, caches, events and traces: the plumbing beneath every domain. */
+function telemetry(): GrafanaDashboard {
+  return dashboard("opsdeck-telemetry", "Opsdeck — Database and telemetry", "Query latency, slow queries, query budgets, cache hit ratio, background task runtimes and the event pipeline.", [
+    { title: "Query p95", type: "stat", unit: "s", description: "95th percentile database query time, every query.", threshold: 0.5, targets: [{ expr: "histogram_quantile(0.95, sum by (le) (rate(db_query_duration_seconds_bucket[5m])))", legend: "p95" }] },
+    { title: "Slow queries (1h)", type: "stat", description: "database.slow_query events (over SLOW_QUERY_THRESHOLD_MS).", threshold: 1, targets: [{ expr: 'sum(increase(telemetry_events_total{name="database.slow_query"}[1h])) or vector(0)', legend: "slow" }] },
+    { title: "Over query budget (1h)", type: "stat", description: "Requests with more than MAX_QUERIES_PER_REQUEST queries.", threshold: 1, targets: [{ expr: "sum(increase(db_query_budget_exceeded_total[1h])) or vector(0)", legend: "requests" }] },
+    { title: "Cache hit ratio", type: "stat", unit: "percentunit", description: "Hits / lookups over all app caches (SLO status cache).", targets: [{ expr: 'sum(rate(cache_requests_total{result="hit"}[15m])) / sum(rate(cache_requests_total[15m]))', legend: "hit ratio" }] },
+    { title: "Queries per second", unit: "ops", description: "Database queries per second per instance.", targets: [{ expr: "sum by (instance) (rate(db_query_duration_seconds_count[5m]))", legend: "{{instance}}" }] },
+    { title: "Query budget offenders", unit: "ops", description: "Requests over the query budget per second, by route (N+1 suspects).", targets: [{ expr: "sum by (route) (rate(db_query_budget_exceeded_total[15m]))", legend: "{{route}}" }] },
+    { title: "Events by name", unit: "ops", description: "Operational events per second by name (slow requests, slow queries, task failures…).", targets: [{ expr: "sum by (name) (rate(telemetry_events_total[5m]))", legend: "{{name}}" }] },
+    { title: "Event pipeline", description: "Buffered events per instance, drops and failed batch writes.", targets: [{ expr: "max by (instance) (telemetry_event_buffer_events)", legend: "buffered {{instance}}" }, { expr: "sum(rate(telemetry_events_dropped_total[5m]))", legend: "dropped/s" }, { expr: "sum(rate(telemetry_event_write_errors_total[5m]))", legend: "write errors/s" }] },
+    { title: "Task runtime p95 by task", unit: "s", description: "Every worker runtime's tasks (task_runtime_seconds).", targets: [{ expr: "histogram_quantile(0.95, sum by (le, runtime, task) (rate(task_runtime_seconds_bucket[5m])))", legend: "{{runtime}} {{task}}" }] },
+    { title: "Task outcomes", unit: "ops", description: "Tasks completed and failed per second by worker runtime.", targets: [{ expr: "sum by (runtime, outcome) (rate(task_runtime_seconds_count[5m]))", legend: "{{runtime}} {{outcome}}" }] },
   ]);
 }
 
@@ -131,13 +180,30 @@ function slos(): GrafanaDashboard {
   return dashboard("opsdeck-slos", "Opsdeck — SLOs", "Error budgets and burn rates of Opsdeck's SLOs (recording rules from `opsdeck export prometheus-rules`).", specs);
 }
 
-/** file name → dashboard */
+/** file name → dashboard: seed 001's System overview, then one per domain family. */
 export function grafanaDashboards(): Record<string, GrafanaDashboard> {
   return {
-    "opsdeck-fulfillment.json": fulfillment(),
-    "opsdeck-payments.json": payments(),
-    "opsdeck-catalog.json": catalog(),
-    "opsdeck-http.json": http(),
+    "opsdeck-system.json": system(),
+    "opsdeck-commerce.json": commerce(),
+    "opsdeck-telemetry.json": telemetry(),
     "opsdeck-slos.json": slos(),
+  };
+}
+
+/** Where the dashboards sit inside grafana/provisioning/ (mounted as /etc/grafana/provisioning). */
+export const DASHBOARD_DIR = "provisioning/dashboards/opsdeck";
+
+/** Grafana file provisioning: a Prometheus datasource and a provider loading the dashboard folder. */
+export function grafanaProvisioning(): Record<string, string> {
+  const prometheusUrl = process.env.OPSDECK_PROMETHEUS_URL ?? "http://prometheus:9090";
+  return {
+    "provisioning/datasources/opsdeck.yaml": stringify({
+      apiVersion: 1,
+      datasources: [{ name: "Prometheus (Opsdeck)", uid: "opsdeck-prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: false, jsonData: { timeInterval: "15s" } }],
+    }),
+    "provisioning/dashboards/opsdeck.yaml": stringify({
+      apiVersion: 1,
+      providers: [{ name: "opsdeck", folder: "Opsdeck", type: "file", disableDeletion: false, allowUiUpdates: true, updateIntervalSeconds: 60, options: { path: `/etc/grafana/${DASHBOARD_DIR}` } }],
+    }),
   };
 }

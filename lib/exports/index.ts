@@ -1,6 +1,6 @@
 // The export kinds behind `opsdeck export <kind>` and /api/v1/exports/<kind>: each yields named files.
 import { alertmanagerConfig } from "./alertmanager";
-import { grafanaDashboards } from "./grafana";
+import { DASHBOARD_DIR, grafanaDashboards, grafanaProvisioning } from "./grafana";
 import { openSlo } from "./openslo";
 import { prometheusRules } from "./prometheus-rules";
 
@@ -35,9 +35,11 @@ export const EXPORT_KINDS: ExportKind[] = [
   {
     kind: "grafana",
     title: "Grafana dashboards",
-    description: "One dashboard JSON per domain: fulfillment, HTTP API, SLOs.",
-    files: () =>
-      Object.entries(grafanaDashboards()).map(([name, d]) => ({ name, contentType: "application/json", content: `${JSON.stringify(d, null, 2)}\n` })),
+    description: "Four dashboards (System overview; fulfillment; database and telemetry; SLOs) and the provisioning files: drop provisioning/ into /etc/grafana/provisioning.",
+    files: () => [
+      ...Object.entries(grafanaDashboards()).map(([name, d]) => ({ name: `${DASHBOARD_DIR}/${name}`, contentType: "application/json", content: `${JSON.stringify(d, null, 2)}\n` })),
+      ...Object.entries(grafanaProvisioning()).map(([name, content]) => ({ name, contentType: YAML, content })),
+    ],
   },
   {
     kind: "openslo",

@@ -7,7 +7,7 @@ import { fileRules, type FileRule } from "@/lib/alerting/registry";
 import { BURN_RATE_WINDOWS, PPM, budgetPpm, windowLabel } from "@/lib/slo/math";
 import { loadSlos, type SloDefinition } from "@/lib/slo/definitions";
 import { burnRuleDetails } from "@/lib/slo/rules";
-import { sliQuery } from "@/lib/slo/slis";
+import { promCounterOf } from "@/lib/slo/slis";
 import { promDuration, promTemplate, runbookUrl, signalPromql } from "./promql";
 
 interface PromRule {
@@ -43,8 +43,8 @@ function annotations(summary: string, description: string, runbook: string) {
 
 /** good/total counters of an SLO in PromQL, or why there are none. */
 export function sloCounters(slo: SloDefinition): { good: string; total: string } | { reason: string } {
-  const good = sliQuery(slo.good.query).promCounter;
-  const total = sliQuery(slo.total.query).promCounter;
+  const good = promCounterOf(slo.good.query, slo.good.thresholdSeconds);
+  const total = promCounterOf(slo.total.query, slo.total.thresholdSeconds);
   if (!good || !total) {
     const missing = [!good && slo.good.query, !total && slo.total.query].filter(Boolean).join(", ");
     return { reason: `no Prometheus metric counts ${missing} (the SLI is computed from database rows only)` };

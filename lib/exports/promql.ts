@@ -25,6 +25,10 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   catalog_zero_results_rate: (w) =>
     `((sum(increase(catalog_searches_total{outcome="zero_results"}[${w}])) / sum(increase(catalog_searches_total[${w}])))` +
     ` and on() (sum(increase(catalog_searches_total[${w}])) >= ${catalogSettings().CATALOG_ZERO_RESULTS_MIN_SAMPLE_SIZE}))`,
+  // The console's API (lib/platform/telemetry/signals.ts), from the route wrapper's HTTP metrics.
+  api_requests_increase: (w) => `(sum(increase(http_requests_total[${w}])) or vector(0))`,
+  api_5xx_ratio: (w) => `((sum(rate(http_requests_total{status=~"5.."}[${w}])) or vector(0)) / sum(rate(http_requests_total[${w}])))`,
+  api_latency_p95_seconds: (w) => `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[${w}])))`,
 };
 
 export function promDuration(seconds: number): string {

@@ -7,6 +7,7 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { logger } from "@/lib/platform/logger";
+import { traceTask } from "@/lib/platform/telemetry";
 import { backoffMs, errorClass, errorFingerprint, isNonRetryable, NonRetryableError } from "./errors";
 import { claim, complete, fail, nextDueInMs, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
 import { loopErrorsTotal, taskDuration, tasksProcessed } from "./metrics";
@@ -189,7 +190,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     try {
       const handler = handlers[task.taskType];
       if (!handler) throw new NonRetryableError(`No handler is registered for task type "${task.taskType}".`);
-      await withTimeout(handler(task), taskTimeoutMs, task.taskType);
+      await traceTask("fulfillment", task.taskType, () => withTimeout(handler(task), taskTimeoutMs, task.taskType));
       const durationMs = performance.now() - started;
       taskDuration.observe({ task_type: task.taskType }, durationMs / 1000);
       successes.push({ id: task.id, durationMs, taskType: task.taskType });

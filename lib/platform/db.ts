@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { poolConfigFromUrl } from "./database-config";
 import { processSingleton } from "./global";
+import { instrumentPool, startTelemetryWriter } from "./telemetry";
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -22,6 +23,8 @@ export function pool(): pg.Pool {
     const p = new pg.Pool({ ...poolConfigFromUrl(databaseUrl()), max: Number(process.env.OPSDECK_DB_POOL_MAX ?? 20) });
     // An idle client losing its connection (server restart) must not crash the process.
     p.on("error", () => {});
+    instrumentPool(p);
+    startTelemetryWriter(pool);
     return p;
   });
 }

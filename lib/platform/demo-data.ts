@@ -1,8 +1,8 @@
 import "server-only";
-import { demoSeeders } from "../domains";
 import { logger } from "./logger";
 
-export async function seedDemoData(): Promise<void> {
+/** Runs the given seeders in order (the launcher passes lib/domains.ts demoSeeders). */
+export async function seedDemoData(demoSeeders: { name: string; seed: () => Promise<void> }[]): Promise<void> {
   for (const s of demoSeeders) {
     await s.seed();
     logger.debug({ seeder: s.name }, "demo data seeded");

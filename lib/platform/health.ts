@@ -1,5 +1,4 @@
 import "server-only";
-import { readinessChecks } from "../domains";
 import { pool } from "./db";
 import { pendingMigrations } from "./migrations";
 import pkg from "../../package.json";
@@ -26,7 +25,10 @@ async function timed(name: string, fn: () => Promise<{ ok: boolean; detail?: str
   }
 }
 
-export async function readiness(): Promise<{ ready: boolean; checks: CheckResult[] }> {
+export type ReadinessCheck = { name: string; check: () => Promise<{ ok: boolean; detail?: string }> };
+
+/** Database and migrations, then the given checks (lib/domains.ts readinessChecks) when the database answers. */
+export async function readiness(extraChecks: ReadinessCheck[]): Promise<{ ready: boolean; checks: CheckResult[] }> {
   const database = await timed("database", async () => {
     await pool().query("SELECT 1");
     return { ok: true };
@@ -39,7 +41,7 @@ export async function readiness(): Promise<{ ready: boolean; checks: CheckResult
         return pending.length ? { ok: false, detail: `pending: ${pending.join(", ")}; run \`npm run db:migrate\`` } : { ok: true };
       }),
     );
-    checks.push(...(await Promise.all(readinessChecks.map((c) => timed(c.name, c.check)))));
+    checks.push(...(await Promise.all(extraChecks.map((c) => timed(c.name, c.check)))));
   }
   return { ready: checks.every((c) => c.ok), checks };
 }

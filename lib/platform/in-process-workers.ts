@@ -1,10 +1,10 @@
 import "server-only";
-import { workers } from "../domains";
 import { processSingleton } from "./global";
 import { logger } from "./logger";
-import { startWorkers } from "./worker-runtime";
+import { startWorkers, type WorkerDefinition } from "./worker-runtime";
 
-export async function startInProcessWorkers(): Promise<void> {
+/** Starts the given workers once per server process (instrumentation.ts passes lib/domains.ts's list). */
+export async function startInProcessWorkers(workers: WorkerDefinition[]): Promise<void> {
   const started = processSingleton("inProcessWorkers", () => ({ value: false }));
   if (started.value) return;
   started.value = true;

@@ -7,7 +7,7 @@
 // minutes, so rows committed a little after their finished_at are still counted.
 import type { Pool } from "pg";
 import type { SliRef } from "./definitions";
-import { sliQuery } from "./slis";
+import { countEvents, sliQuery } from "./slis";
 
 const MINUTE = 60_000;
 const SETTLE_MS = 2 * MINUTE;
@@ -34,7 +34,7 @@ function floorMinute(ms: number): number {
 
 async function load(pool: Pool, ref: SliRef, from: number, to: number): Promise<Map<number, number>> {
   const { rows } = await pool.query<{ m: Date; n: string }>(
-    `select date_trunc('minute', ts) as m, count(*)::int8 as n from (${sliQuery(ref.query).sql}) e group by 1`,
+    `select date_trunc('minute', ts) as m, ${countEvents(sliQuery(ref.query))} as n from (${sliQuery(ref.query).sql}) e group by 1`,
     [new Date(from), new Date(to), ref.thresholdSeconds],
   );
   return new Map(rows.map((r) => [r.m.getTime(), Number(r.n)]));

@@ -68,6 +68,9 @@ function sliRef(where: string, src: z.infer<typeof metricSource>): SliRef {
   if (!q) throw new Error(`${where}: unknown query "${query}" (known: ${Object.keys(SLI_QUERIES).join(", ")}).`);
   if (q.needsThreshold && thresholdSeconds === undefined) throw new Error(`${where}: query "${query}" needs thresholdSeconds.`);
   if (!q.needsThreshold && thresholdSeconds !== undefined) throw new Error(`${where}: query "${query}" takes no thresholdSeconds.`);
+  if (q.thresholds && thresholdSeconds !== undefined && !q.thresholds.includes(thresholdSeconds)) {
+    throw new Error(`${where}: query "${query}" answers thresholdSeconds ${q.thresholds.join(", ")} only (got ${thresholdSeconds}).`);
+  }
   return { query, thresholdSeconds: thresholdSeconds ?? null };
 }
 

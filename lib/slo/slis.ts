@@ -1,3 +1,5 @@
+import { BUCKETS_MS } from "@/lib/platform/telemetry/request-stats";
+
 // The named event queries SLO definitions refer to (slo/*.yaml → metricSource.spec.query).
 //
 // Each query selects one row per event with its timestamp as `ts`, for events in [$1, $2); $3 is
@@ -16,10 +18,23 @@ import { paymentSliQueries } from "@/lib/payments/slis";
 export interface SliQuery {
   description: string;
   sql: string;
-  /** The same events as a Prometheus counter, for exports; absent = no PromQL equivalent. */
-  promCounter?: string;
+  /** The same events as a Prometheus counter, for exports (given the definition's thresholdSeconds); absent = no PromQL equivalent. */
+  promCounter?: string | ((thresholdSeconds: number | null) => string);
   needsThreshold?: boolean;
+  /** Thresholds the query can answer exactly (e.g. histogram bucket bounds); absent = any. */
+  thresholds?: readonly number[];
+  /** Rows are pre-aggregated: each carries its event count in column `n` (default: one event per row). */
+  weighted?: boolean;
 }
+
+/** The aggregate that counts a query's events, optionally only those matching `filter`. */
+export function countEvents(q: SliQuery, filter?: string): string {
+  const where = filter ? ` filter (where ${filter})` : "";
+  return q.weighted ? `coalesce(sum(n)${where}, 0)::int8` : `count(*)${where}::int8`;
+}
+
+// The console API's requests come pre-aggregated per minute (lib/platform/telemetry/request-stats.ts).
+const LATENCY_BOUNDS_S = BUCKETS_MS.map((ms) => ms / 1000);
 
 export const SLI_QUERIES: Record<string, SliQuery> = {
   ...paymentSliQueries,
@@ -60,7 +75,34 @@ export const SLI_QUERIES: Record<string, SliQuery> = {
           where searched_at >= $1 and searched_at < $2 and $3::float8 is null`,
     promCounter: `catalog_searches_total`,
   },
+  api_requests: {
+    description: "Requests answered by the console's API (every route, every instance), per minute.",
+    sql: `select minute as ts, requests as n from http_request_minutes where minute >= $1 and minute < $2 and $3::float8 is null`,
+    promCounter: `http_requests_total`,
+    weighted: true,
+  },
+  api_requests_not_5xx: {
+    description: "Requests the console's API answered without a server error (status below 500).",
+    sql: `select minute as ts, requests as n from http_request_minutes where minute >= $1 and minute < $2 and status < 500 and $3::float8 is null`,
+    promCounter: `http_requests_total{status!~"5.."}`,
+    weighted: true,
+  },
+  api_requests_within: {
+    description: "Requests the console's API answered within thresholdSeconds (a latency bucket bound), any status.",
+    sql: `select minute as ts,
+            (select coalesce(sum(b), 0) from unnest(buckets[1:array_position('{${LATENCY_BOUNDS_S.join(",")}}'::float8[], $3::float8)]) b) as n
+          from http_request_minutes where minute >= $1 and minute < $2`,
+    promCounter: (t) => `http_request_duration_seconds_bucket{le="${t}"}`,
+    needsThreshold: true,
+    thresholds: LATENCY_BOUNDS_S,
+    weighted: true,
+  },
 };
+
+export function promCounterOf(name: string, thresholdSeconds: number | null): string | undefined {
+  const c = sliQuery(name).promCounter;
+  return typeof c === "function" ? c(thresholdSeconds) : c;
+}
 
 export function sliQuery(name: string): SliQuery {
   const q = SLI_QUERIES[name];

@@ -3,8 +3,9 @@
 import type { Pool } from "pg";
 import { BURN_RATE_WINDOWS, budgetRemaining, burnRate, projectedExhaustion, sliRatio } from "./math";
 import type { SliRef, SloDefinition } from "./definitions";
-import { sliQuery } from "./slis";
+import { countEvents, sliQuery } from "./slis";
 import { minuteCounts, sumSince } from "./buckets";
+import { recordCacheRoundtrip } from "@/lib/platform/telemetry/cache";
 
 export interface WindowCounts {
   good: number;
@@ -50,9 +51,10 @@ async function countExact(pool: Pool, ref: SliRef, now: Date, windows: number[])
   if (windows.length === 0) return [];
   const longest = Math.max(...windows);
   const from = new Date(now.getTime() - longest * 1000);
-  const filters = windows.map((_, i) => `count(*) filter (where ts >= $${i + 4})::int8 as w${i}`).join(", ");
+  const q = sliQuery(ref.query);
+  const filters = windows.map((_, i) => `${countEvents(q, `ts >= $${i + 4}`)} as w${i}`).join(", ");
   const { rows } = await pool.query<Record<string, string>>(
-    `select ${filters} from (${sliQuery(ref.query).sql}) e`,
+    `select ${filters} from (${q.sql}) e`,
     [from, now, ref.thresholdSeconds, ...windows.map((w) => new Date(now.getTime() - w * 1000))],
   );
   return windows.map((_, i) => Number(rows[0]?.[`w${i}`] ?? 0));
@@ -190,7 +192,11 @@ const cache = new Map<string, { at: number; pool: Pool; value: Promise<SloStatus
  */
 export function cachedStatus(pool: Pool, slo: SloDefinition, now: Date): Promise<SloStatus> {
   const hit = cache.get(slo.name);
-  if (hit && hit.pool === pool && Math.abs(now.getTime() - hit.at) < CACHE_MS) return hit.value;
+  if (hit && hit.pool === pool && Math.abs(now.getTime() - hit.at) < CACHE_MS) {
+    recordCacheRoundtrip("slo_status", "hit");
+    return hit.value;
+  }
+  recordCacheRoundtrip("slo_status", "miss");
   const value = computeStatus(pool, slo, now);
   cache.set(slo.name, { at: now.getTime(), pool, value });
   value.catch(() => cache.delete(slo.name));

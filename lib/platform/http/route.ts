@@ -1,5 +1,4 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError, STATUS_BY_CODE, type ErrorCode } from "../errors";
@@ -13,6 +12,7 @@ import { clientAddress } from "./client-address";
 import { can, type Permission, type Scope } from "../auth/roles";
 import { escapedInput } from "./escaped-input";
 import { hstsHeader, isOwnOrigin } from "./transport";
+import { resolveRequestId, withRequestTelemetry } from "../telemetry";
 
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
 export type Policy =
@@ -50,7 +50,6 @@ export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<str
 };
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
@@ -167,8 +166,7 @@ export function route<
 >(def: RouteDef<Q, B, P>, handler: (ctx: RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>) => Promise<unknown>): RouteHandler {
   const fn = async (req: NextRequest, routeCtx: { params: Promise<Record<string, string | string[]>> }) => {
     const started = performance.now();
-    const incoming = req.headers.get("x-request-id");
-    const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    const requestId = resolveRequestId(req);
     const method = req.method;
     let response: Response;
     try {
@@ -211,7 +209,7 @@ export function route<
     logger.info({ requestId, route: def.route, method, status: response.status, durationMs: Math.round(seconds * 1000) }, "request");
     return response;
   };
-  return Object.assign(fn, { policy: def.policy, route: def.route, schemas: { query: def.query, body: def.body, params: def.params } });
+  return Object.assign(withRequestTelemetry(def.route, fn), { policy: def.policy, route: def.route, schemas: { query: def.query, body: def.body, params: def.params } });
 }
 
 /** Parses a JSON number/boolean carried in a query string. */

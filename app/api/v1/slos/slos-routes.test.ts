@@ -33,13 +33,7 @@ describe("SLO API", () => {
     const res = await call(listGET, "/api/v1/slos");
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.slos.map((s: { name: string }) => s.name)).toEqual([
-      "catalog-search-results",
-      "fulfillment-enqueue-to-done",
-      "fulfillment-task-success",
-      "payments-checkout-success",
-      "payments-webhook-processing",
-    ]);
+    expect(body.slos.map((s: { name: string }) => s.name)).toEqual(["api-availability", "api-latency", "catalog-search-results", "fulfillment-enqueue-to-done", "fulfillment-task-success", "payments-checkout-success", "payments-webhook-processing"]);
     const s = body.slos.find((x: { name: string }) => x.name === "fulfillment-task-success");
     expect(s.burnRates.map((b: { window: string }) => b.window)).toEqual(["5m", "30m", "1h", "2h", "6h", "1d", "3d"]);
     expect(typeof s.errorBudgetRemaining).toBe("number");
@@ -63,7 +57,7 @@ describe("SLO API", () => {
     ]);
     const missing = await call(oneGET, "/api/v1/slos/nope", { name: "nope" });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toContain("Known: catalog-search-results, fulfillment-enqueue-to-done, fulfillment-task-success, payments-checkout-success, payments-webhook-processing");
+    expect((await missing.json()).error.message).toContain("Known: api-availability, api-latency, catalog-search-results, fulfillment-enqueue-to-done, fulfillment-task-success, payments-checkout-success, payments-webhook-processing");
   });
 
   it("exposes the SLO gauges on scrape with only the slo label", async () => {
@@ -80,7 +74,7 @@ describe("export downloads", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="alertmanager.yml"');
     expect(await res.text()).toContain("inhibit_rules:");
-    const g = await call(exportGET, "/api/v1/exports/grafana?file=opsdeck-slos.json", { kind: "grafana" });
+    const g = await call(exportGET, `/api/v1/exports/grafana?file=${encodeURIComponent("provisioning/dashboards/opsdeck/opsdeck-slos.json")}`, { kind: "grafana" });
     expect(JSON.parse(await g.text()).uid).toBe("opsdeck-slos");
   });
 
@@ -94,7 +88,7 @@ describe("export downloads", () => {
     as("admin");
     const many = await call(exportGET, "/api/v1/exports/grafana", { kind: "grafana" });
     expect(many.status).toBe(400);
-    expect((await many.json()).error.message).toContain("opsdeck-fulfillment.json");
+    expect((await many.json()).error.message).toContain("opsdeck-commerce.json");
     expect((await call(exportGET, "/api/v1/exports/nope", { kind: "nope" })).status).toBe(404);
   });
 });

@@ -1,0 +1,59 @@
+// OpenTelemetry tracing, started once per process from instrumentation.ts (and by the standalone
+// worker): the Node tracer provider with HTTP (incoming requests, outgoing provider calls) and pg
+// (every query) instrumentation, plus our spans per route and per task (tracing.ts).
+// Export: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set; always a bounded in-database sample of
+// recent slow or failed traces (slow-traces.ts), which the console draws as a waterfall.
+// OPSDECK_TRACING=false registers nothing: tracing.ts then makes plain calls.
+import { z } from "zod";
+import { envFor, envHelpers } from "../env";
+import { logger } from "../logger";
+import { processSingleton } from "../global";
+import { setTracingEnabled } from "./tracing";
+import { SlowTraceSampler } from "./slow-traces";
+
+const schema = z.object({
+  OPSDECK_TRACING: envHelpers.bool(true),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default("opsdeck"),
+});
+
+const state = processSingleton("otel", () => ({ started: false, shutdown: null as (() => Promise<void>) | null }));
+
+export async function startTracing(): Promise<void> {
+  if (state.started) return;
+  state.started = true;
+  const s = envFor("tracing", schema);
+  if (!s.OPSDECK_TRACING) {
+    logger.info({ event: "tracing_disabled" }, "tracing is off (OPSDECK_TRACING=false)");
+    return;
+  }
+  const [{ NodeTracerProvider, BatchSpanProcessor }, { registerInstrumentations }, { HttpInstrumentation }, { PgInstrumentation }, { resourceFromAttributes }] = await Promise.all([
+    import("@opentelemetry/sdk-trace-node"),
+    import("@opentelemetry/instrumentation"),
+    import("@opentelemetry/instrumentation-http"),
+    import("@opentelemetry/instrumentation-pg"),
+    import("@opentelemetry/resources"),
+  ]);
+  const processors = [new SlowTraceSampler()];
+  if (s.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+    // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS) itself and appends /v1/traces.
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()) as never);
+  }
+  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ "service.name": s.OTEL_SERVICE_NAME }), spanProcessors: processors });
+  provider.register();
+  registerInstrumentations({
+    instrumentations: [
+      // Probes and scrapes every few seconds would only be noise in traces.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(api\/healthz|api\/readyz|metrics)\b/.test(req.url ?? "") || /^\/_next\//.test(req.url ?? "") }),
+      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    ],
+  });
+  setTracingEnabled(true);
+  state.shutdown = () => provider.shutdown();
+  logger.info({ event: "tracing_enabled", otlp: s.OTEL_EXPORTER_OTLP_ENDPOINT ?? null }, s.OTEL_EXPORTER_OTLP_ENDPOINT ? "tracing on: OTLP export and slow-trace sample" : "tracing on: slow-trace sample in the database");
+}
+
+export async function stopTracing(): Promise<void> {
+  await state.shutdown?.();
+}
