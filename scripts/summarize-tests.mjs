@@ -3,7 +3,7 @@ import fs from "node:fs";
 
 let passed = 0, failed = 0, skipped = 0;
 const read = (f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : null);
-for (const f of ["test-results/vitest-embedded.json", "test-results/vitest-external.json"]) {
+for (const f of ["test-results/vitest-embedded.json", "test-results/vitest-external.json", "test-results/vitest-fuzz.json"]) {
   const r = read(f);
   if (!r) continue;
   passed += r.numPassedTests;

@@ -20,6 +20,9 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest-external.json
 fi
 
+step "route fuzz (quick fixed seed; npm run fuzz for 10,000 inputs)"
+env -u TEST_DATABASE_URL npx vitest run --config vitest.fuzz.config.mts --reporter=default --reporter=json --outputFile.json=test-results/vitest-fuzz.json
+
 step "production build"
 npx next build
 

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/platform/auth/auth";
 import { oidcEnabled } from "@/lib/platform/auth/auth";
 import { currentUser } from "@/lib/platform/auth/identity";
@@ -19,6 +19,15 @@ const MESSAGES: Record<string, string> = {
   Configuration: "Sign-in is misconfigured on the server (check AUTH_SECRET and the OIDC settings).",
 };
 
+/** next-auth passes the throttle's code (`throttled_<seconds>`) through the redirect. */
+function throttledMessage(code: string | undefined): string | null {
+  const m = /^throttled_(\d{1,6})$/.exec(code ?? "");
+  if (!m) return null;
+  const seconds = Number(m[1]);
+  const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many failed sign-ins for this account or from this address. Wait ${wait}, then try again; if you forgot your password, ask an admin to reset it.`;
+}
+
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const from = safeFrom(params.from);
@@ -29,7 +38,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     try {
       await signIn("credentials", { email: formData.get("email"), password: formData.get("password"), redirectTo: from });
     } catch (err) {
-      if (err instanceof AuthError) redirect(`/signin?error=${err.type}&from=${encodeURIComponent(from)}`);
+      if (err instanceof AuthError) {
+        const code = err instanceof CredentialsSignin ? `&code=${encodeURIComponent(err.code)}` : "";
+        redirect(`/signin?error=${err.type}${code}&from=${encodeURIComponent(from)}`);
+      }
       throw err; // the success redirect
     }
   }
@@ -38,7 +50,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     await signIn("oidc", { redirectTo: from });
   }
 
-  const error = params.error ? (MESSAGES[params.error] ?? "Sign-in failed. Try again.") : null;
+  const error = params.error ? (throttledMessage(params.code) ?? MESSAGES[params.error] ?? "Sign-in failed. Try again.") : null;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">

@@ -7,6 +7,8 @@ import { CheckError, checkObservability } from "./check";
 let server: http.Server;
 let base: string;
 let body: unknown;
+/** Bodies of the payments and catalog endpoints (fulfillment answers `body`). */
+const domainBodies: Record<string, unknown> = {};
 let status = 200;
 const seen: { url?: string; auth?: string }[] = [];
 
@@ -15,7 +17,8 @@ beforeAll(async () => {
     seen.push({ url: req.url, auth: req.headers.authorization });
     if (req.url === "/slow/api/v1/fulfillment/observability") return; // never answers
     res.writeHead(status, { "content-type": "application/json" });
-    res.end(JSON.stringify(body));
+    const domain = /^\/api\/v1\/(payments|catalog)\//.exec(req.url ?? "")?.[1];
+    res.end(JSON.stringify(domain ? domainBodies[domain] : body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,7 +70,7 @@ describe("opsdeck check observability", () => {
     body = { error: { code: "forbidden" } };
     for (const s of [401, 403]) {
       status = s;
-      await expect(run({ "max-fulfillment-dead-lettered": 0 })).rejects.toThrow(new RegExp(`refused the API key \\(HTTP ${s}\\).*metrics:read`));
+      await expect(run({ "max-fulfillment-dead-lettered": 0 })).rejects.toThrow(new RegExp(`refused the API key \\(HTTP ${s}\\).*"metrics:read" or "checkout"`));
     }
     status = 503;
     await expect(run({ "max-fulfillment-dead-lettered": 0 })).rejects.toThrow(/answered HTTP 503/);
@@ -83,14 +86,56 @@ describe("opsdeck check observability", () => {
     await expect(run({ "max-fulfillment-dead-lettered": 0 }, closedUrl)).rejects.toBeInstanceOf(CheckError);
   });
 
-  it("refuses thresholds of domains Opsdeck does not have yet instead of ignoring them", async () => {
+  const payments = (checkoutFailed: number, webhookFailed: number) => ({
+    checkout: { totals: { attempted: 40, succeeded: 40 - checkoutFailed, failed: checkoutFailed } },
+    webhooks: { totals: { received: 90, processed: 88 - webhookFailed, failed: webhookFailed, signature_failures: 1, duplicates: 2, ignored: 0 } },
+  });
+  const catalog = (rate: number | null, searches: number) => ({
+    zero_results: { rate, searches, zero_result_searches: rate === null ? 1 : Math.round(rate * searches), window_seconds: 3600, min_sample_size: 10, enough_samples: rate !== null },
+  });
+
+  it("runs the seed's full command line: fulfillment, payments and catalog thresholds in one table", async () => {
     status = 200;
     body = snapshot(0);
-    const before = seen.length;
-    await expect(run({ "max-fulfillment-dead-lettered": 0, "max-payment-webhook-failures": 1, "max-catalog-zero-results-rate": 0.2 })).rejects.toThrow(
-      /--max-payment-webhook-failures: the payments domain isn't available in Opsdeck yet[\s\S]*--max-catalog-zero-results-rate: the catalog domain/,
-    );
-    expect(seen.length).toBe(before); // nothing was fetched
+    domainBodies.payments = payments(0, 2);
+    domainBodies.catalog = catalog(0.125, 40);
+    const { code, lines } = await run({
+      "max-fulfillment-dead-lettered": 0,
+      "max-payment-checkout-failures": 0,
+      "max-payment-webhook-failures": 1,
+      "max-catalog-zero-results-rate": 0.2,
+      "catalog-min-sample-size": 10,
+    });
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      "THRESHOLD                        VALUE  LIMIT  VERDICT",
+      "fulfillment dead-lettered tasks      0  ≤ 0    ok",
+      "payment checkout failures            0  ≤ 0    ok",
+      "payment webhook failures             2  ≤ 1    BREACH",
+      "catalog zero-results rate        0.125  ≤ 0.2  ok",
+      "1 of 4 threshold(s) breached.",
+    ]);
+    // The minimum sample size goes to the catalog endpoint, which judges the window with it.
+    expect(seen.slice(-3).map((r) => r.url)).toEqual([
+      "/api/v1/fulfillment/observability",
+      "/api/v1/payments/observability",
+      "/api/v1/catalog/observability?min_sample_size=10",
+    ]);
+  });
+
+  it("reports a zero-results rate over too few searches as not judged, neither pass nor breach", async () => {
+    domainBodies.catalog = catalog(null, 4);
+    const { code, lines } = await run({ "max-catalog-zero-results-rate": 0.2, "catalog-min-sample-size": 10 });
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      "THRESHOLD                  VALUE  LIMIT  VERDICT",
+      "catalog zero-results rate      -  ≤ 0.2  not enough searches",
+      "No threshold could be judged: 1 not judged (too little data).",
+    ]);
+  });
+
+  it("needs a threshold, not only a setting", async () => {
     await expect(run({})).rejects.toThrow(/at least one threshold/);
+    await expect(run({ "catalog-min-sample-size": 10 })).rejects.toThrow(/at least one threshold/);
   });
 });

@@ -14,6 +14,7 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   fulfillment_loop_errors_increase: (w) => `(sum(increase(fulfillment_loop_errors_total[${w}])) or vector(0))`,
   // Every replica reports the same queue-wide gauge (read from the database on scrape): take one.
   fulfillment_queue_depth: () => `max(fulfillment_queue_depth)`,
+  auth_signin_failures: (w) => `(sum(increase(auth_signin_attempts_total{outcome=~"failure|throttled"}[${w}])) or vector(0))`,
 };
 
 export function promDuration(seconds: number): string {

@@ -6,6 +6,8 @@ import { db } from "../db";
 import { logger } from "../logger";
 import { verifyPassword } from "./password";
 import { oidcUser } from "./oidc";
+import { clientAddress } from "../http/client-address";
+import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess, SignInThrottled } from "./signin-throttle";
 import { isRole, type Role } from "./roles";
 
 declare module "next-auth" {
@@ -17,7 +19,15 @@ declare module "next-auth" {
   }
 }
 
-const credentials = z.object({ email: z.string().email(), password: z.string().min(1).max(1024) });
+const credentials = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(1024) });
+
+/** A throttled attempt: next-auth puts `code` in the sign-in redirect, so the page can say when to retry. */
+export class ThrottledSignIn extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `throttled_${retryAfterSeconds}`;
+  }
+}
 /** Re-read the user row this often, so a disabled user or a changed role takes effect quickly. */
 const RECHECK_MS = 60_000;
 
@@ -25,16 +35,27 @@ function providers(): NextAuthConfig["providers"] {
   const list: NextAuthConfig["providers"] = [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
         const email = parsed.data.email.trim().toLowerCase();
+        const address = clientAddress(request.headers);
+        try {
+          await assertSignInAllowed(email, address);
+        } catch (err) {
+          if (!(err instanceof SignInThrottled)) throw err;
+          logger.warn({ event: "signin_throttled", reason: err.reason, retryAfterSeconds: err.retryAfterSeconds });
+          throw new ThrottledSignIn(err.retryAfterSeconds);
+        }
         const user = await db().user.findUnique({ where: { email } });
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash);
         if (!user || !ok || user.disabled) {
-          logger.warn({ event: "signin_failed", reason: !user ? "unknown_user" : user.disabled ? "disabled" : "bad_password" });
+          const reason = !user ? "unknown_user" : user.disabled ? "disabled" : "bad_password";
+          logger.warn({ event: "signin_failed", reason });
+          await recordSignInFailure(email, address, reason);
           throw new CredentialsSignin();
         }
+        await recordSignInSuccess(email);
         await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },

@@ -8,6 +8,8 @@ import { readRawBody } from "./raw-body";
 import { boundedType, exceptions, httpDuration, httpRequests } from "../metrics";
 import { verifyApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { currentUser, type SessionIdentity } from "../auth/identity";
+import { recordBadApiKey } from "../auth/api-key-throttle";
+import { clientAddress } from "./client-address";
 import { can, type Permission, type Scope } from "../auth/roles";
 
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
@@ -41,6 +43,8 @@ export interface RouteContext<Q, B, P> {
 export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
   policy: Policy;
   route: string;
+  /** The declared input schemas, read by the route fuzzer (test/fuzz) to aim its inputs. */
+  schemas: { query?: z.ZodType; body?: z.ZodType; params?: z.ZodType };
 };
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -114,7 +118,11 @@ async function authorize(req: NextRequest, policy: Policy, method: string): Prom
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new AppError("unauthenticated", 'Malformed Authorization header: use "Authorization: Bearer <api key>".');
     const key = await verifyApiKey(m[1]);
-    if (!key) throw new AppError("unauthenticated", "Unknown or revoked API key. Ask an admin for a new key (Admin → API keys).");
+    if (!key) {
+      const wait = await recordBadApiKey(clientAddress(req.headers));
+      if (wait) throw new AppError("rate_limited", `Too many requests with unknown or revoked API keys from this address; retry in ${wait} s with a valid key.`, { retry_after_seconds: wait });
+      throw new AppError("unauthenticated", "Unknown or revoked API key. Ask an admin for a new key (Admin → API keys).");
+    }
     if (!policy.apiKey) throw new AppError("forbidden", "This endpoint is for signed-in users, not API keys.");
     const accepted = scopesOf(policy.apiKey);
     if (!accepted.some((s) => key.scopes.includes(s))) {
@@ -176,6 +184,8 @@ export function route<
       }
       const message = appErr.code === "internal" ? `Internal error. Quote request id ${requestId} to find it in the logs.` : appErr.message;
       response = NextResponse.json(errorBody(appErr.code, message, appErr.details), { status: STATUS_BY_CODE[appErr.code] });
+      const retryAfter = (appErr.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+      if (appErr.code === "rate_limited" && typeof retryAfter === "number") response.headers.set("retry-after", String(retryAfter));
       if (appErr.code === "unauthenticated" && def.policy && !("public" in def.policy) && def.policy.apiKey) {
         response.headers.set("www-authenticate", 'Bearer realm="opsdeck"');
       }
@@ -188,7 +198,7 @@ export function route<
     logger.info({ requestId, route: def.route, method, status: response.status, durationMs: Math.round(seconds * 1000) }, "request");
     return response;
   };
-  return Object.assign(fn, { policy: def.policy, route: def.route });
+  return Object.assign(fn, { policy: def.policy, route: def.route, schemas: { query: def.query, body: def.body, params: def.params } });
 }
 
 /** Parses a JSON number/boolean carried in a query string. */
