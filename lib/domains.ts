@@ -8,11 +8,18 @@ import { createHandlers } from "./fulfillment/handlers";
 import type { HandlerRegistry } from "./fulfillment/worker";
 import { pool } from "./platform/db";
 import { createPaymentHandlers } from "./payments/handlers";
+import { createWhatsappHandlers } from "./whatsapp/handlers";
+import { metricsPayload as whatsappMetrics } from "./whatsapp/stats";
+import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
-export const taskHandlers = (): HandlerRegistry => ({ ...createHandlers(), ...createPaymentHandlers(pool) });
+export const taskHandlers = (): HandlerRegistry => ({
+  ...createHandlers(),
+  ...createPaymentHandlers(pool),
+  ...createWhatsappHandlers(pool),
+});
 
 export const workers: WorkerDefinition[] = [
   alertEvaluatorWorker,
@@ -30,3 +37,8 @@ export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
 export const readinessChecks: { name: string; check: () => Promise<{ ok: boolean; detail?: string }> }[] = [
   { name: "fulfillment-worker", check: fulfillmentReadiness },
 ];
+
+/** The JSON form of /metrics (Accept: application/json): one section per service. */
+export const jsonMetricsSections: JsonMetricsSections = {
+  whatsapp: () => whatsappMetrics(),
+};
