@@ -7,10 +7,11 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { fulfillmentSignals } from "@/lib/fulfillment/signals";
 import { authSignals } from "@/lib/platform/auth/signals";
+import { whatsappSignals } from "@/lib/whatsapp/signals";
 import { sloRules, sloSignals } from "@/lib/slo/rules";
 import { COMPARISONS, SEVERITIES, compare, type AlertRule, type InhibitRule, type Signal, type SignalContext } from "./types";
 
-export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...sloSignals()];
+export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...whatsappSignals, ...sloSignals()];
 
 export function findSignal(name: string): Signal | undefined {
   return signals.find((s) => s.name === name);

@@ -15,6 +15,12 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   // Every replica reports the same queue-wide gauge (read from the database on scrape): take one.
   fulfillment_queue_depth: () => `max(fulfillment_queue_depth)`,
   auth_signin_failures: (w) => `(sum(increase(auth_signin_attempts_total{outcome=~"failure|throttled"}[${w}])) or vector(0))`,
+  whatsapp_auth_rejections: (w) => `(sum(increase(whatsapp_ingest_rejections_total{reason=~"auth_failure|forbidden|signature_failure"}[${w}])) or vector(0))`,
+  whatsapp_rate_limited: (w) => `(sum(increase(whatsapp_ingest_rejections_total{reason="rate_limited"}[${w}])) or vector(0))`,
+  whatsapp_extraction_error_ratio: (w) =>
+    `((sum(increase(whatsapp_ingest_messages_total{outcome="error"}[${w}])) or vector(0)) / clamp_min((sum(increase(whatsapp_ingest_messages_total{outcome="extracted"}[${w}])) or vector(0)), 1))`,
+  whatsapp_media_failures: (w) => `(sum(increase(whatsapp_media_total{outcome="failed"}[${w}])) or vector(0))`,
+  whatsapp_collectors_offline: () => `(max(whatsapp_collectors_offline) or vector(0))`,
 };
 
 export function promDuration(seconds: number): string {

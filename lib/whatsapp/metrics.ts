@@ -1,7 +1,9 @@
 import "server-only";
 // Prometheus series for WhatsApp ingest, per process (the JSON totals come from the database).
 // Labels are bounded: fixed outcome and reason sets, never client ids, chat titles or text.
-import { counter, histogram } from "@/lib/platform/metrics";
+import { counter, gauge, histogram } from "@/lib/platform/metrics";
+import { pool } from "@/lib/platform/db";
+import { offlineCollectors } from "./collectors";
 
 export const MESSAGE_OUTCOMES = ["accepted", "deduped", "extracted", "offer_created", "no_offer", "error"] as const;
 export const REJECTION_REASONS = ["auth_failure", "forbidden", "signature_failure", "rate_limited"] as const;
@@ -27,3 +29,8 @@ export const ingestToOfferSeconds = histogram(
   [],
   [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
 );
+
+// Read from the database on scrape: every replica reports the same cluster-wide number.
+export const collectorsOffline = gauge("whatsapp_collectors_offline", "Collectors offline now (status not open for 2 min, or no successful batch for 10 min)", [], async function () {
+  this.set(await offlineCollectors(pool()).catch(() => 0));
+});
