@@ -8,9 +8,10 @@ import { registerWorker } from "./commands/worker";
 import { registerExport } from "./commands/export";
 import { registerCheck } from "./commands/check";
 import { registerSmoke } from "./commands/smoke";
+import { registerHarness } from "./commands/harness";
 
 const program = new Command("opsdeck").description("Opsdeck operations console").showHelpAfterError();
-for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker, registerExport, registerCheck, registerSmoke]) register(program);
+for (const register of [registerStart, registerUsers, registerApiKeys, registerDb, registerWorker, registerExport, registerCheck, registerSmoke, registerHarness]) register(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`opsdeck: ${err.message}\n`);

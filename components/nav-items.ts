@@ -13,6 +13,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/runbooks", label: "Runbooks", permission: "read" },
   { href: "/fulfillment", label: "Fulfillment", permission: "read" },
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
+  { href: "/whatsapp", label: "WhatsApp", permission: "read" },
   { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/audit", label: "Audit", permission: "read" },
   { href: "/exports", label: "Exports", permission: "admin" },

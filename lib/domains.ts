@@ -10,6 +10,7 @@ import { pool } from "./platform/db";
 import { createPaymentHandlers } from "./payments/handlers";
 import { createWhatsappHandlers } from "./whatsapp/handlers";
 import { metricsPayload as whatsappMetrics } from "./whatsapp/stats";
+import { whatsappSimulatorDefinition } from "./whatsapp/simulator";
 import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
@@ -25,6 +26,7 @@ export const workers: WorkerDefinition[] = [
   alertEvaluatorWorker,
   queueWorkerDefinition(taskHandlers),
   simulatorDefinition,
+  whatsappSimulatorDefinition,
   bulkResumer,
 ];
 
