@@ -134,7 +134,7 @@ describe("alertmanager.yml", () => {
 describe("grafana dashboards", () => {
   it("are dashboard models with panels that query Prometheus", () => {
     const files = findExportKind("grafana")!.files();
-    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-http.json", "opsdeck-slos.json"]);
+    expect(files.map((f) => f.name)).toEqual(["opsdeck-fulfillment.json", "opsdeck-http.json", "opsdeck-slos.json", "opsdeck-whatsapp.json"]);
     const uids = new Set<string>();
     for (const f of files) {
       const d = JSON.parse(f.content);

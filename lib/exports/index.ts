@@ -35,7 +35,7 @@ export const EXPORT_KINDS: ExportKind[] = [
   {
     kind: "grafana",
     title: "Grafana dashboards",
-    description: "One dashboard JSON per domain: fulfillment, HTTP API, SLOs.",
+    description: "One dashboard JSON per domain: fulfillment, HTTP API, SLOs, WhatsApp ingest.",
     files: () =>
       Object.entries(grafanaDashboards()).map(([name, d]) => ({ name, contentType: "application/json", content: `${JSON.stringify(d, null, 2)}\n` })),
   },
