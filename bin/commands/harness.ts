@@ -89,8 +89,9 @@ export function registerHarness(program: Command): void {
         if (res instanceof Error || !res.ok) process.stderr.write(`warning: could not upload the report to the console (${res instanceof Error ? res.message : `HTTP ${res.status}`}); the file is the record.\n`);
       }
       if (!report.passed) {
-        process.stdout.write(`${alertStanza(report, reportFile)}\n`);
-        process.exitCode = 1;
+        // Exit explicitly once the stanza is flushed: open handles (keep-alive sockets) must not decide the status.
+        await new Promise<void>((resolve) => process.stdout.write(`${alertStanza(report, reportFile)}\n`, () => resolve()));
+        process.exit(1);
       }
     });
 }
