@@ -118,23 +118,29 @@ export async function checkSignature(p: pg.Pool, headers: Headers, raw: Buffer, 
   );
 }
 
-export function parseBatch(raw: Buffer, s: WhatsappSettings = whatsappSettings()): Batch {
+/** Parses JSON bytes against a schema: 400 when not JSON, 422 naming the first problem. */
+export function parseJson<T extends z.ZodType>(raw: Buffer, schema: T, what: string): z.infer<T> {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString("utf8"));
   } catch (err) {
     throw new AppError("bad_request", `The body is not valid JSON: ${(err as Error).message}.`);
   }
-  const r = batchSchema.safeParse(json);
+  const r = schema.safeParse(json);
   if (!r.success) {
     const first = r.error.issues[0];
     const at = first?.path.length ? ` at "${first.path.join(".")}"` : "";
-    throw new AppError("validation_failed", `Invalid batch${at}: ${first?.message ?? "invalid"}.`, r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  }
-  if (r.data.messages.length > s.WHATSAPP_MAX_BATCH) {
-    throw new AppError("validation_failed", `A batch holds at most ${s.WHATSAPP_MAX_BATCH} messages (got ${r.data.messages.length}); split it (WHATSAPP_MAX_BATCH).`);
+    throw new AppError("validation_failed", `Invalid ${what}${at}: ${first?.message ?? "invalid"}.`, r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   }
   return r.data;
+}
+
+export function parseBatch(raw: Buffer, s: WhatsappSettings = whatsappSettings()): Batch {
+  const batch = parseJson(raw, batchSchema, "batch");
+  if (batch.messages.length > s.WHATSAPP_MAX_BATCH) {
+    throw new AppError("validation_failed", `A batch holds at most ${s.WHATSAPP_MAX_BATCH} messages (got ${batch.messages.length}); split it (WHATSAPP_MAX_BATCH).`);
+  }
+  return batch;
 }
 
 /** 429 with Retry-After once the client has spent its batches for the window (all instances). */
