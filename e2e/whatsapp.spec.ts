@@ -57,8 +57,16 @@ test("on-call sees a 429 burst in the chart and in recent failures, and opens a 
   await expect(journey).toContainText("USD");
 });
 
-test("a viewer cannot run the harness; an operator can", async ({ page }) => {
+test("a viewer cannot run the load harness", async ({ page }) => {
   await signIn(page, "viewer", "/whatsapp");
   await expect(page.getByRole("heading", { name: "WhatsApp ingest" })).toBeVisible();
+  await expect(page.getByText("Load harness (last runs)")).toBeVisible();
   await expect(page.getByRole("button", { name: /Run harness now/ })).toHaveCount(0);
+});
+
+test("an operator runs the load harness against the app and sees the run in the trend table", async ({ page }) => {
+  await signIn(page, "operator", "/whatsapp");
+  await page.getByRole("button", { name: /Run harness now/ }).click();
+  await expect(page.getByTestId("harness-reports")).toContainText("SLOs met", { timeout: 90_000 });
+  await expect(page.getByTestId("harness-reports").locator("tbody tr").first()).toContainText("console");
 });
