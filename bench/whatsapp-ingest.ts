@@ -5,10 +5,11 @@
 //      process; messages/s and ingest→offer p50/p95 of the messages extracted in the phase;
 //   2. GET /metrics/whatsapp p50/p95/p99 after counters worth 10,000,000 messages (7 days of
 //      per-minute rows) and a full failure log.
-// In-process (no Next.js HTTP server): it measures our code and the database, not Next's HTTP layer.
+// In-process, through lib/whatsapp's ingest() and metricsPayload() — what the route handlers call
+// (the route wrapper imports Next's request context, which does not load outside Next): it measures
+// our code and the database, not Next's HTTP layer.
 // BENCH_DATABASE_URL (default opsdeck_bench); WA_BENCH_SECONDS per phase (default 15); WA_BENCH_CONCURRENCY (8).
 import { randomBytes } from "node:crypto";
-import { NextRequest } from "next/server";
 import { benchUrl, ensureOpsdeckDatabase, machine, printJson, printTable, round, summarize } from "./lib/common";
 
 const url = benchUrl();
@@ -25,14 +26,12 @@ async function main() {
   await ensureOpsdeckDatabase(url);
   const { pool } = await import("@/lib/platform/db");
   const { signBody } = await import("@/lib/whatsapp/signature");
-  const { POST } = await import("@/app/integrations/whatsapp/ingest/route");
-  const { GET: metricsGET } = await import("@/app/metrics/whatsapp/route");
+  const { ingest } = await import("@/lib/whatsapp/ingest");
+  const { metricsPayload } = await import("@/lib/whatsapp/stats");
   const { createWorker } = await import("@/lib/fulfillment/worker");
   const { createWhatsappHandlers } = await import("@/lib/whatsapp/handlers");
-  const { createApiKey } = await import("@/lib/platform/auth/api-keys");
   const p = pool();
   await p.query(`UPDATE fulfillment_tasks SET status = 'discarded' WHERE status IN ('pending', 'retry_scheduled') AND task_type <> 'whatsapp_extract_offers'`);
-  const noParams = { params: Promise.resolve({}) };
   const env = await machine(url);
   const run = randomBytes(3).toString("hex");
   const rows: Record<string, string | number>[] = [];
@@ -58,15 +57,11 @@ async function main() {
         if (recent.length > 200) recent.shift();
         const body = JSON.stringify({ client_id: `bench-${lane}`, messages: msgs });
         const t0 = performance.now();
-        const res = await POST(
-          new NextRequest("http://bench/integrations/whatsapp/ingest", { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer bench-token", "x-hub-signature-256": signBody(body, "bench-secret") }, body }),
-          noParams,
-        );
+        const headers = new Headers({ "content-type": "application/json", authorization: "Bearer bench-token", "x-hub-signature-256": signBody(body, "bench-secret") });
+        const ok = await ingest(p, headers, async () => Buffer.from(body), new Date()).then(() => true, (err) => (failures++ < 3 && console.error(err), false));
         latencies.push(performance.now() - t0);
         requests++;
-        if (res.ok) messages += batchSize;
-        else failures++;
-        await res.body?.cancel();
+        if (ok) messages += batchSize;
       }
     };
     const started = performance.now();
@@ -105,12 +100,10 @@ async function main() {
   await p.query(`INSERT INTO whatsapp_failures (kind, reason, client_id, chat_title, status) SELECT 'auth', 'invalid_token', 'bench', 'Bench', 401 FROM generate_series(1, 500)`);
   await p.query(`ANALYZE whatsapp_counters; ANALYZE whatsapp_counter_totals; ANALYZE whatsapp_failures`);
   const { rows: [{ n: counterRows, accepted }] } = await p.query(`SELECT count(*)::int AS n, (SELECT sum(count) FROM whatsapp_counter_totals WHERE name = 'accepted')::text AS accepted FROM whatsapp_counters`);
-  const key = (await createApiKey({ name: `wa-bench-${run}`, scopes: ["metrics:read"], actor: "bench" })).key;
   const times: number[] = [];
   for (let i = 0; i < 1000; i++) {
     const t0 = performance.now();
-    const res = await metricsGET(new NextRequest("http://bench/metrics/whatsapp", { headers: { authorization: `Bearer ${key}` } }), noParams);
-    await res.json();
+    JSON.stringify(await metricsPayload(p));
     times.push(performance.now() - t0);
   }
   const m = summarize(times.slice(50));

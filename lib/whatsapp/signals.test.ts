@@ -6,7 +6,7 @@ import { recordHeartbeat } from "./collectors";
 import { whatsappSignals } from "./signals";
 
 const signal = (name: string) => whatsappSignals.find((s) => s.name === name)!;
-const evaluate = (name: string, windowSeconds = 60) => signal(name).evaluate({ pool: pool(), now: new Date() }, windowSeconds);
+const evaluate = async (name: string, windowSeconds = 60) => Number(await signal(name).evaluate({ pool: pool(), now: new Date() }, windowSeconds));
 
 afterAll(async () => {
   await pool().query(`DELETE FROM whatsapp_collectors WHERE id LIKE 'sig-test-%'`);
