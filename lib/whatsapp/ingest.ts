@@ -296,8 +296,18 @@ export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s:
       accepted, deduped: messages.length - accepted, media_uploaded: tally("uploaded"), media_deduped: tally("deduped"), media_failed: tally("failed"),
     };
     if (failures.length) await recordFailures(client, failures, counts);
-    else await client.query(`WITH ${COUNT_CTES(1)} SELECT 1`, countParams(counts));
-    if (taskId) await client.query(`UPDATE whatsapp_messages SET task_id = $1 WHERE id = ANY($2::bigint[])`, [taskId, fresh]);
+    // One round trip: the counters, the messages' task, and the collector's "last batch" (touched
+    // at most every 5 s per collector, so batches do not queue on its row lock).
+    await client.query(
+      `WITH ${COUNT_CTES(1)},
+       tasked AS (UPDATE whatsapp_messages SET task_id = $3 WHERE $3::bigint IS NOT NULL AND id = ANY($4::bigint[]) RETURNING 1),
+       touched AS (
+         UPDATE whatsapp_collectors SET last_batch_at = now()
+          WHERE id = $5 AND (last_batch_at IS NULL OR last_batch_at < now() - interval '5 seconds') RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM tasked), (SELECT count(*) FROM touched)`,
+      [...(failures.length ? [[], []] : countParams(counts)), taskId, fresh, batch.client_id],
+    );
     return { accepted, deduped: messages.length - accepted, task_id: taskId, media: { uploaded: tally("uploaded"), deduped: tally("deduped"), failed: tally("failed") }, messages };
   });
   messagesTotal.inc({ outcome: "accepted" }, result.accepted);
@@ -317,10 +327,5 @@ export async function ingest(p: pg.Pool, headers: Headers, readBody: (limit: num
   await checkSignature(p, headers, raw, s);
   const batch = parseBatch(raw, s);
   await checkRateLimit(p, batch, s);
-  const result = await acceptBatch(p, batch, receivedAt, s);
-  // Collectors' "last batch", touched at most every 5 s per collector (no hot row lock per batch).
-  await p
-    .query(`UPDATE whatsapp_collectors SET last_batch_at = now() WHERE id = $1 AND (last_batch_at IS NULL OR last_batch_at < now() - interval '5 seconds')`, [batch.client_id])
-    .catch(() => {});
-  return result;
+  return acceptBatch(p, batch, receivedAt, s);
 }
