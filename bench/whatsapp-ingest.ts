@@ -38,7 +38,7 @@ async function main() {
   const results: Record<string, unknown> = {};
 
   for (const batchSize of [10, 100]) {
-    const worker = createWorker({ pool: p, workerId: `wa-bench-${run}-${batchSize}`, batchSize: 20, pollIntervalMs: 200, concurrency: 4, leaseMs: 30_000, maxAttempts: 5, handlers: createWhatsappHandlers(() => p) });
+    const worker = createWorker({ pool: p, workerId: `wa-bench-${run}-${batchSize}`, batchSize: 25, pollIntervalMs: 200, concurrency: 10, leaseMs: 30_000, maxAttempts: 5, handlers: createWhatsappHandlers(() => p) });
     await worker.start();
     const phaseStart = new Date();
     let seq = 0, messages = 0, requests = 0, failures = 0;
