@@ -27,6 +27,9 @@ const OFFERS: [string, Expect][] = [
   ["Toyota Corolla 2015 for sale AED 28,500", { product: "Toyota Corolla 2015", price: 28500, currency: "AED" }],
   ["Fresh eggs 30 crates ₱ 240 a crate", { product: "Fresh eggs", price: 240, currency: "PHP", quantity: 30, unit: "crate" }],
   ["Sugar 1 ton 820 dollars", { product: "Sugar", price: 820, currency: "USD", quantity: 1, unit: "t" }],
+  // A number after the price is not a thousands group of it.
+  ["Selling iPhone 13 128GB - $450 85c3a1", { price: 450, currency: "USD" }],
+  ["Generator 5kva $1 200 only", { product: "Generator 5kva", price: 1200, currency: "USD" }],
 ];
 
 const NONE = [

@@ -35,10 +35,11 @@ const WORDS: Record<string, string> = {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const CURRENCY_ALT = [...SYMBOLS.map(([s]) => escape(s)), ...CODES.map((c) => `${c}\\b`)].join("|");
 const WORD_ALT = Object.keys(WORDS).join("|");
-// 1,250.00 · 1.250,00 · 1 250 · 1,25,000 (Indian grouping) · 450 · 12.5 · 45k
-const AMOUNT = String.raw`\d{1,3}(?:[.,\u00a0 ]\d{2,3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
+// 1,250.00 · 1.250,00 · 1 250 · 1,25,000 (Indian grouping) · 450 · 12.5 · 45k. Groups after the
+// first are exactly three digits (Indian: pairs, then three), so "$450 85c3" is 450, not 45,085.
+const AMOUNT = String.raw`\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
 // A currency before the amount binds first ("aro 29 R$ 1.200" is 1,200 BRL, not 29).
-const PRICE_BEFORE_RE = new RegExp(String.raw`(?<cur>${CURRENCY_ALT})\s?(?<amount>${AMOUNT})(?<k>[kK]\b)?`, "giu");
+const PRICE_BEFORE_RE = new RegExp(String.raw`(?<cur>${CURRENCY_ALT})\s?(?<amount>${AMOUNT})(?<k>[kK]\b)?(?![\d\p{L}])`, "giu");
 const PRICE_AFTER_RE = new RegExp(String.raw`(?<amount>${AMOUNT})(?<k>[kK]\b)?\s?(?:(?<cur>${CURRENCY_ALT})|(?<cur2>${WORD_ALT})\b)`, "giu");
 
 const UNITS: Record<string, string> = {
