@@ -15,6 +15,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/fulfillment/dead-letters", label: "Dead letters", permission: "read" },
   { href: "/payments", label: "Payments", permission: "read" },
   { href: "/catalog", label: "Catalog insights", permission: "catalog" },
+  { href: "/whatsapp", label: "WhatsApp", permission: "read" },
   { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/performance", label: "Performance", permission: "read" },
   { href: "/events", label: "Events", permission: "read" },

@@ -20,12 +20,20 @@ import type { HandlerRegistry } from "./fulfillment/worker";
 import { createPaymentHandlers } from "./payments/handlers";
 import { paymentsSimulatorDefinition } from "./payments/simulator";
 import { paymentsHousekeepingDefinition } from "./payments/housekeeping";
+import { createWhatsappHandlers } from "./whatsapp/handlers";
+import { metricsPayload as whatsappMetrics } from "./whatsapp/stats";
+import { whatsappSimulatorDefinition } from "./whatsapp/simulator";
+import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
-export const taskHandlers = (): HandlerRegistry => ({ ...createHandlers(), ...createPaymentHandlers(pool) });
+export const taskHandlers = (): HandlerRegistry => ({
+  ...createHandlers(),
+  ...createPaymentHandlers(pool),
+  ...createWhatsappHandlers(pool),
+});
 
 export const workers: WorkerDefinition[] = [
   telemetryRetentionWorker(pool),
@@ -34,6 +42,7 @@ export const workers: WorkerDefinition[] = [
   simulatorDefinition,
   paymentsSimulatorDefinition,
   paymentsHousekeepingDefinition,
+  whatsappSimulatorDefinition,
   bulkResumer,
   catalogSimulator,
 ];
@@ -55,3 +64,8 @@ export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile,
 /** `opsdeck verify`: one harmless task per worker runtime, run to completion; and the cache it round-trips. */
 export const testTasks: TestTask[] = [fulfillmentTestTask];
 export const verifyCache = sloCacheProbe;
+
+/** The JSON form of /metrics (Accept: application/json): one section per service. */
+export const jsonMetricsSections: JsonMetricsSections = {
+  whatsapp: () => whatsappMetrics(),
+};

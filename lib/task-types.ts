@@ -4,8 +4,9 @@ import type { z } from "zod";
 import { composeTaskTypes } from "./platform/task-types";
 import { fulfillmentTaskTypes } from "./fulfillment/task-types";
 import { paymentTaskTypes } from "./payments/task-types";
+import { whatsappTaskTypes } from "./whatsapp/task-types";
 
-export const taskTypes = composeTaskTypes(fulfillmentTaskTypes, paymentTaskTypes);
+export const taskTypes = composeTaskTypes(fulfillmentTaskTypes, paymentTaskTypes, whatsappTaskTypes);
 
 export const TASK_TYPE_NAMES = Object.keys(taskTypes);
 

@@ -1,3 +1,4 @@
 import { prometheusRoute } from "@/lib/platform/http/prometheus";
+import { jsonMetricsSections } from "@/lib/domains";
 
-export const GET = prometheusRoute("/metrics");
+export const GET = prometheusRoute("/metrics", () => jsonMetricsSections);

@@ -113,7 +113,7 @@ export function registerStart(program: Command): void {
           OPSDECK_DEMO: String(demo),
           FULFILLMENT_WORKER_ENABLED: process.env.FULFILLMENT_WORKER_ENABLED ?? String(demo),
           OPSDECK_SIMULATOR: process.env.OPSDECK_SIMULATOR ?? String(demo),
-          // The payments demo simulator posts its webhooks to this listener.
+          // Simulators post to this process's own listener (PORT), whichever way the port was given.
           PORT: opts.port,
         },
       });

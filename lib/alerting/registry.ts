@@ -9,11 +9,12 @@ import { fulfillmentSignals } from "@/lib/fulfillment/signals";
 import { authSignals } from "@/lib/platform/auth/signals";
 import { paymentSignals } from "@/lib/payments/signals";
 import { catalogSignals } from "@/lib/catalog/signals";
+import { whatsappSignals } from "@/lib/whatsapp/signals";
 import { sloRules, sloSignals } from "@/lib/slo/rules";
 import { apiSignals } from "@/lib/platform/telemetry/signals";
 import { COMPARISONS, SEVERITIES, compare, type AlertRule, type InhibitRule, type Signal, type SignalContext } from "./types";
 
-export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...paymentSignals, ...catalogSignals, ...sloSignals(), ...apiSignals];
+export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...paymentSignals, ...catalogSignals, ...whatsappSignals, ...sloSignals(), ...apiSignals];
 
 export function findSignal(name: string): Signal | undefined {
   return signals.find((s) => s.name === name);

@@ -168,6 +168,7 @@ describe("grafana dashboards", () => {
     expect(all.map((f) => f.name)).toEqual([
       "provisioning/dashboards/opsdeck/opsdeck-system.json",
       "provisioning/dashboards/opsdeck/opsdeck-commerce.json",
+      "provisioning/dashboards/opsdeck/opsdeck-whatsapp.json",
       "provisioning/dashboards/opsdeck/opsdeck-telemetry.json",
       "provisioning/dashboards/opsdeck/opsdeck-slos.json",
       "provisioning/datasources/opsdeck.yaml",

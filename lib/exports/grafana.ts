@@ -180,11 +180,25 @@ function slos(): GrafanaDashboard {
   return dashboard("opsdeck-slos", "Opsdeck — SLOs", "Error budgets and burn rates of Opsdeck's SLOs (recording rules from `opsdeck export prometheus-rules`).", specs);
 }
 
+function whatsapp(): GrafanaDashboard {
+  return dashboard("opsdeck-whatsapp", "Opsdeck — WhatsApp ingest", "Collectors' batches from arrival to offer (lib/whatsapp/metrics.ts); the seed's JSON payload is at /metrics/whatsapp.", [
+    { title: "Offers created (1h)", type: "stat", description: "Offers stored in the last hour.", targets: [{ expr: 'sum(increase(whatsapp_ingest_messages_total{outcome="offer_created"}[1h])) or vector(0)', legend: "1h" }] },
+    { title: "Deduped (1h)", type: "stat", description: "Replays and same-content copies in the last hour.", targets: [{ expr: 'sum(increase(whatsapp_ingest_messages_total{outcome="deduped"}[1h])) or vector(0)', legend: "1h" }] },
+    { title: "Extraction errors (1h)", type: "stat", description: "Offer-like messages that failed to parse (alert WhatsappExtractionErrors).", targets: [{ expr: 'sum(increase(whatsapp_ingest_messages_total{outcome="error"}[1h])) or vector(0)', legend: "1h" }], threshold: 1 },
+    { title: "Media failures (1h)", type: "stat", description: "Media refused or not stored (alert WhatsappMediaFailures).", targets: [{ expr: 'sum(increase(whatsapp_media_total{outcome="failed"}[1h])) or vector(0)', legend: "1h" }], threshold: 1 },
+    { title: "401 / 403 / 429 per minute", description: "Refused ingest requests by reason (alerts WhatsappIngestAuthFailures, WhatsappIngestRateLimited).", targets: [{ expr: "sum by (reason) (increase(whatsapp_ingest_rejections_total[1m]))", legend: "{{reason}}" }] },
+    { title: "Ingest → offer p50 / p95", unit: "s", description: "From arrival at the endpoint to the stored offer.", threshold: 1, targets: [{ expr: "histogram_quantile(0.5, sum by (le) (rate(whatsapp_ingest_to_offer_seconds_bucket[5m])))", legend: "p50" }, { expr: "histogram_quantile(0.95, sum by (le) (rate(whatsapp_ingest_to_offer_seconds_bucket[5m])))", legend: "p95" }] },
+    { title: "Messages by outcome", unit: "ops", description: "Messages per second by outcome.", targets: [{ expr: "sum by (outcome) (rate(whatsapp_ingest_messages_total[5m]))", legend: "{{outcome}}" }] },
+    { title: "Collectors offline", description: "Collectors not open for 2 min or without a successful batch for 10 min (alert WhatsappCollectorOffline).", threshold: 1, targets: [{ expr: "max(whatsapp_collectors_offline)", legend: "offline" }] },
+  ]);
+}
+
 /** file name → dashboard: seed 001's System overview, then one per domain family. */
 export function grafanaDashboards(): Record<string, GrafanaDashboard> {
   return {
     "opsdeck-system.json": system(),
     "opsdeck-commerce.json": commerce(),
+    "opsdeck-whatsapp.json": whatsapp(),
     "opsdeck-telemetry.json": telemetry(),
     "opsdeck-slos.json": slos(),
   };

@@ -35,7 +35,7 @@ export const EXPORT_KINDS: ExportKind[] = [
   {
     kind: "grafana",
     title: "Grafana dashboards",
-    description: "Four dashboards (System overview; fulfillment; database and telemetry; SLOs) and the provisioning files: drop provisioning/ into /etc/grafana/provisioning.",
+    description: "Dashboards (System overview; fulfillment, payments and catalog; WhatsApp ingest; database and telemetry; SLOs) and the provisioning files: drop provisioning/ into /etc/grafana/provisioning.",
     files: () => [
       ...Object.entries(grafanaDashboards()).map(([name, d]) => ({ name: `${DASHBOARD_DIR}/${name}`, contentType: "application/json", content: `${JSON.stringify(d, null, 2)}\n` })),
       ...Object.entries(grafanaProvisioning()).map(([name, content]) => ({ name, contentType: YAML, content })),

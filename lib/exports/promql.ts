@@ -29,6 +29,12 @@ export const SIGNAL_PROMQL: Record<string, (window: string) => string> = {
   api_requests_increase: (w) => `(sum(increase(http_requests_total[${w}])) or vector(0))`,
   api_5xx_ratio: (w) => `((sum(rate(http_requests_total{status=~"5.."}[${w}])) or vector(0)) / sum(rate(http_requests_total[${w}])))`,
   api_latency_p95_seconds: (w) => `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[${w}])))`,
+  whatsapp_auth_rejections: (w) => `(sum(increase(whatsapp_ingest_rejections_total{reason=~"auth_failure|forbidden|signature_failure"}[${w}])) or vector(0))`,
+  whatsapp_rate_limited: (w) => `(sum(increase(whatsapp_ingest_rejections_total{reason="rate_limited"}[${w}])) or vector(0))`,
+  whatsapp_extraction_error_ratio: (w) =>
+    `((sum(increase(whatsapp_ingest_messages_total{outcome="error"}[${w}])) or vector(0)) / clamp_min((sum(increase(whatsapp_ingest_messages_total{outcome="extracted"}[${w}])) or vector(0)), 1))`,
+  whatsapp_media_failures: (w) => `(sum(increase(whatsapp_media_total{outcome="failed"}[${w}])) or vector(0))`,
+  whatsapp_collectors_offline: () => `(max(whatsapp_collectors_offline) or vector(0))`,
 };
 
 export function promDuration(seconds: number): string {

@@ -18,6 +18,9 @@ import { can, ROLES, SCOPES, type Role, type Scope } from "@/lib/platform/auth/r
 // Configured like a deployment: an endpoint whose secret is unset answers 503 (a configuration
 // problem, rightly a 5xx), which is not what the fuzzer is looking for.
 process.env.STRIPE_WEBHOOK_SECRET ??= "whsec_fuzz_0123456789abcdef0123456789abcdef";
+process.env.WHATSAPP_APP_SECRET ??= "fuzz-whatsapp-app-secret-0123456789";
+process.env.WHATSAPP_INGEST_TOKEN ??= "fuzz-whatsapp-ingest-token-0123456789";
+process.env.WHATSAPP_VERIFY_TOKEN ??= "fuzz-whatsapp-verify-token-0123456789";
 
 const session: { user: SessionIdentity | null } = { user: null };
 vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => session.user }));
