@@ -10,6 +10,9 @@ import { apiTile } from "./platform/telemetry/overview";
 import { fulfillmentTile } from "./fulfillment/overview";
 import { alertsTile } from "./alerting/overview";
 import { sloTile } from "./slo/overview";
+import { paymentsTile } from "./payments/overview";
+import { catalogTile } from "./catalog/overview";
+import { whatsappTile } from "./whatsapp/overview";
 import type { TestTask } from "./platform/telemetry/verify";
 import { fulfillmentTestTask } from "./fulfillment/verify";
 import { sloCacheProbe } from "./slo/verify";
@@ -59,7 +62,7 @@ export const readinessChecks: ReadinessCheck[] = [
 ];
 
 /** The overview's tiles, in reading order after the firing alerts; a domain appends its own. */
-export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, sloTile, apiTile];
+export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, paymentsTile, catalogTile, whatsappTile, sloTile, apiTile];
 
 /** `opsdeck verify`: one harmless task per worker runtime, run to completion; and the cache it round-trips. */
 export const testTasks: TestTask[] = [fulfillmentTestTask];
