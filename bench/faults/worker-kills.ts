@@ -80,7 +80,8 @@ async function main() {
   const killsDoneMs = performance.now() - started;
   let drainedMs: number | null = null;
   for (;;) {
-    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status <> 'succeeded'");
+    // Drained: nothing left to run (a dead letter is finished work, reported below).
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status not in ('succeeded', 'dead_lettered')");
     if (rows[0].n === 0) {
       drainedMs = performance.now() - started;
       break;
