@@ -1,6 +1,9 @@
 // The overview's tiles: one per area, each from a source the area registers in lib/domains.ts
 // (overviewTiles), so a new domain adds its tile without touching the page. A tile answers "is
 // anything wrong here" with one headline figure, a status colour and a link to the area.
+import type { Signal } from "@/lib/alerting/types";
+import { pool } from "./db";
+
 /** The console's badge tones: good, warn (needs a look), bad (act now), neutral (no data). */
 export type TileStatus = "good" | "warn" | "bad" | "neutral";
 
@@ -52,3 +55,19 @@ export async function loadTiles(sources: OverviewTileSource[]): Promise<Overview
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+
+/**
+ * A tile's figures from the same alerting signals (and so the same queries) as its domain's rules,
+ * evaluated now over one window; a signal without data reads 0.
+ */
+export async function signalValues<N extends string>(signals: Signal[], names: readonly N[], windowSeconds: number): Promise<Record<N, number>> {
+  const now = new Date();
+  const values = await Promise.all(
+    names.map(async (name) => {
+      const signal = signals.find((s) => s.name === name);
+      if (!signal) throw new Error(`unknown signal "${name}"`);
+      return (await signal.evaluate({ now, pool: pool() }, windowSeconds)) ?? 0;
+    }),
+  );
+  return Object.fromEntries(names.map((n, i) => [n, values[i]])) as Record<N, number>;
+}

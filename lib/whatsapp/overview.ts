@@ -1,7 +1,6 @@
 // The WhatsApp tile on the overview: offline collectors and extraction errors first (offers are
 // being lost), then refused batches (auth or rate limit); the signals of the WhatsApp alert rules.
-import { pool } from "@/lib/platform/db";
-import { plural, type OverviewTileSource } from "@/lib/platform/overview";
+import { plural, signalValues, type OverviewTileSource } from "@/lib/platform/overview";
 import { whatsappSignals } from "./signals";
 
 const WINDOW_SECONDS = 300;
@@ -11,14 +10,15 @@ export const whatsappTile: OverviewTileSource = {
   title: "WhatsApp ingest",
   href: "/whatsapp",
   async load() {
-    const now = new Date();
-    const signal = async (name: string) => (await whatsappSignals.find((s) => s.name === name)!.evaluate({ now, pool: pool() }, WINDOW_SECONDS)) ?? 0;
-    const [offline, errorRatio, authRejections, rateLimited] = await Promise.all([
-      signal("whatsapp_collectors_offline"),
-      signal("whatsapp_extraction_error_ratio"),
-      signal("whatsapp_auth_rejections"),
-      signal("whatsapp_rate_limited"),
-    ]);
+    const v = await signalValues(
+      whatsappSignals,
+      ["whatsapp_collectors_offline", "whatsapp_extraction_error_ratio", "whatsapp_auth_rejections", "whatsapp_rate_limited"],
+      WINDOW_SECONDS,
+    );
+    const offline = v.whatsapp_collectors_offline;
+    const errorRatio = v.whatsapp_extraction_error_ratio;
+    const authRejections = v.whatsapp_auth_rejections;
+    const rateLimited = v.whatsapp_rate_limited;
     const refused = `${plural(authRejections, "auth failure")} · ${plural(rateLimited, "rate-limited batch", "rate-limited batches")} in 5 min`;
     if (offline > 0) return { status: "bad", headline: `${plural(offline, "collector")} offline`, detail: refused };
     if (errorRatio >= 0.05) return { status: "bad", headline: `${Math.round(errorRatio * 100)} % extraction errors`, detail: refused };
