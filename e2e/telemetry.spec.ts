@@ -29,7 +29,7 @@ test("on-call reads the overview, then follows a slow request to its trace", asy
 
   await page.getByRole("link", { name: "Events", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();
-  await page.getByLabel("Event").selectOption("http.request.slow");
+  await page.locator('select[name="name"]').selectOption("http.request.slow");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/name=http\.request\.slow/);
   const row = page.locator('tr[data-event="http.request.slow"]').filter({ hasText: "/api/v1/overview" }).first();
