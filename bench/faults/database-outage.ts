@@ -29,6 +29,8 @@ interface Database {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** At the end: stops a server this script started; leaves the machine's own server running. */
+  close(): Promise<void>;
 }
 
 async function database(): Promise<Database> {
@@ -36,7 +38,7 @@ async function database(): Promise<Database> {
     const url = process.env.BENCH_DATABASE_URL;
     if (!url) throw new Error("BENCH_EXTERNAL_PGCTL needs BENCH_DATABASE_URL");
     const ctl = (action: string) => spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", EXTERNAL, "main", action], { stdio: "inherit" });
-    return { url, stop: async () => void ctl("stop"), start: async () => void ctl("start") };
+    return { url, stop: async () => void ctl("stop"), start: async () => void ctl("start"), close: async () => {} };
   }
   const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "opsdeck-outage-")), "postgres");
   let handle: EmbeddedHandle = await startEmbeddedPostgres({ dataDir, port: PG_PORT, warn: () => {} });
@@ -47,6 +49,7 @@ async function database(): Promise<Database> {
     start: async () => {
       handle = await startEmbeddedPostgres({ dataDir, port: PG_PORT, warn: () => {} });
     },
+    close: () => handle.stop(),
   };
 }
 
@@ -140,7 +143,7 @@ async function main() {
   for (const p of processes) p.child.kill("SIGTERM");
   await Promise.all(processes.map((p) => (p.exitedAt !== null ? null : new Promise((r) => p.child.on("exit", r)))));
   provider.close();
-  await db.stop();
+  await db.close();
 
   const r = rows[0];
   printTable([
