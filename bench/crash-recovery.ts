@@ -4,8 +4,8 @@
 // Run: npm run bench:crash   (env: BENCH_DATABASE_URL, BENCH_LEASE_MS, BENCH_TASK_MS, BENCH_TASKS)
 import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
-import { benchUrl, ensureOpsdeckDatabase, intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "./lib/common";
-import { opsdeck } from "./lib/opsdeck";
+import { intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "./lib/common";
+import { emptyQueueDatabase } from "./lib/opsdeck";
 
 const LEASE_MS = intEnv("BENCH_LEASE_MS", 5_000);
 const TASK_MS = intEnv("BENCH_TASK_MS", 2_000);
@@ -21,11 +21,7 @@ function startWorker(url: string, workerId: string) {
 }
 
 async function main() {
-  const url = benchUrl();
-  await ensureOpsdeckDatabase(url);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  await opsdeck.reset(db);
+  const { url, db } = await emptyQueueDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   await enqueue(pool, Array.from({ length: TASKS }, (_, i) => ({ taskType: "noop", payload: { i, sleepMs: TASK_MS } })));
   await pool.end();

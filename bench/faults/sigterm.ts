@@ -8,19 +8,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
-import { benchUrl, ensureOpsdeckDatabase, intEnv, machine, printJson, printTable, round, sleep } from "../lib/common";
-import { opsdeck } from "../lib/opsdeck";
+import { intEnv, machine, printJson, printTable, round, sleep } from "../lib/common";
+import { emptyQueueDatabase } from "../lib/opsdeck";
 
 const CALL_MS = intEnv("BENCH_CALL_MS", 3_000);
 const TASKS = intEnv("BENCH_TASKS", 200);
 const CONCURRENCY = 10;
 
 async function main() {
-  const url = benchUrl();
-  await ensureOpsdeckDatabase(url);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  await opsdeck.reset(db);
+  const { url, db } = await emptyQueueDatabase();
   const provider = http.createServer((req, res) => {
     req.resume();
     setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), CALL_MS);

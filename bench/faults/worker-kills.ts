@@ -7,8 +7,8 @@
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
-import { benchUrl, ensureOpsdeckDatabase, intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "../lib/common";
-import { opsdeck } from "../lib/opsdeck";
+import { intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "../lib/common";
+import { emptyQueueDatabase } from "../lib/opsdeck";
 
 const TASKS = intEnv("BENCH_TASKS", 100_000);
 const WORKERS = intEnv("BENCH_WORKERS", 4);
@@ -45,11 +45,7 @@ function startWorker(url: string): Worker {
 }
 
 async function main() {
-  const url = benchUrl();
-  await ensureOpsdeckDatabase(url);
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  await opsdeck.reset(db);
+  const { url, db } = await emptyQueueDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   for (let i = 0; i < TASKS; i += 5_000) {
     await enqueue(pool, Array.from({ length: Math.min(5_000, TASKS - i) }, (_, j) => ({ taskType: "noop", payload: { i: i + j, sleepMs: TASK_MS }, maxAttempts: MAX_ATTEMPTS })));

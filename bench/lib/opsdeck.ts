@@ -4,6 +4,7 @@ import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
 import { createWorker } from "@/lib/fulfillment/worker";
 import type { StartedWorker, ThroughputKnobs } from "./competitors";
+import { benchUrl, ensureOpsdeckDatabase } from "./common";
 
 export function opsdeckSettings(k: ThroughputKnobs) {
   // The worker claims `batchSize` tasks per statement (FOR UPDATE SKIP LOCKED, one attempt row
@@ -69,4 +70,14 @@ export async function startOpsdeck(url: string, k: ThroughputKnobs, workerId: st
       await pool.end();
     },
   };
+}
+
+/** The bench database (BENCH_DATABASE_URL), migrated, with an empty queue; and a client on it. */
+export async function emptyQueueDatabase(): Promise<{ url: string; db: pg.Client }> {
+  const url = benchUrl();
+  await ensureOpsdeckDatabase(url);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  await opsdeck.reset(db);
+  return { url, db };
 }
