@@ -1,3 +1,5 @@
+import { trustProxy } from "./transport";
+
 /**
  * The caller's address as the request reports it, for per-address limits and audit rows. Next.js
  * records the socket's address in X-Forwarded-For only when the request has none, so without a
@@ -7,7 +9,6 @@
  */
 export function clientAddress(headers: Headers): string {
   const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
-  const trusted = ["true", "1", "yes"].includes(process.env.OPSDECK_TRUST_PROXY ?? "");
-  const address = trusted ? hops[0] : hops.at(-1);
+  const address = trustProxy() ? hops[0] : hops.at(-1);
   return (address ?? headers.get("x-real-ip") ?? "unknown").slice(0, 64);
 }

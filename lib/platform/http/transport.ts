@@ -6,7 +6,8 @@
 /** 365 days; HSTS preload lists and the issue ask for at least 180. */
 export const HSTS_MAX_AGE_SECONDS = 31_536_000;
 
-const trustProxy = () => process.env.OPSDECK_TRUST_PROXY === "true";
+/** OPSDECK_TRUST_PROXY=true: a proxy in front sets the X-Forwarded-* headers itself. */
+export const trustProxy = () => process.env.OPSDECK_TRUST_PROXY === "true";
 
 /** The first entry of a header a chain of proxies may have appended to ("a, b"). */
 function forwarded(headers: Headers, name: string): string | null {
