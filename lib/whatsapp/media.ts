@@ -1,12 +1,22 @@
 import "server-only";
-// Message media, stored once per content: the file is named by its sha256 under the data dir
-// (written to a temporary name, then renamed, so a reader never sees half a file and two
-// writers of the same content end with the same bytes). Size and type are limited; the declared
-// type must match the content's magic bytes. An S3-compatible store is not implemented yet.
-import { createHash, randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
+// Message media, stored once per content under a key named by its sha256 (<2 hex>/<sha256>), in
+// a MediaStore: local disk under the data dir, or an S3-compatible bucket when
+// WHATSAPP_MEDIA_S3_BUCKET is set (media-s3.ts). Size and type are limited; the declared type must
+// match the content's magic bytes. Same key ⇒ same bytes, so a store skips content it already has
+// and two writers of one medium racing both write identical bytes.
+import { createHash } from "node:crypto";
+import { createS3MediaStore } from "./media-s3";
+import { createDiskMediaStore, StorageError, type MediaStore } from "./media-store";
 import { mediaDir, whatsappSettings, type WhatsappSettings } from "./settings";
+
+let cached: { config: string; store: MediaStore } | null = null;
+
+/** The configured store, built once per configuration (the S3 client keeps its connections). */
+export function mediaStore(s: WhatsappSettings = whatsappSettings()): MediaStore {
+  const config = JSON.stringify(s.WHATSAPP_MEDIA_S3_BUCKET ? Object.entries(s).filter(([k]) => k.startsWith("WHATSAPP_MEDIA_S3_")) : mediaDir(s));
+  if (cached?.config !== config) cached = { config, store: s.WHATSAPP_MEDIA_S3_BUCKET ? createS3MediaStore(s) : createDiskMediaStore(mediaDir(s)) };
+  return cached.store;
+}
 
 export const MEDIA_FAILURE_REASONS = ["too_large", "type_not_allowed", "content_mismatch", "bad_encoding", "storage_error"] as const;
 export type MediaFailureReason = (typeof MEDIA_FAILURE_REASONS)[number];
@@ -27,7 +37,7 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
   "video/mp4": (b) => b.subarray(4, 8).toString("latin1") === "ftyp",
 };
 
-export async function storeMedia(input: MediaInput, s: WhatsappSettings = whatsappSettings()): Promise<StoredMedia> {
+export async function storeMedia(input: MediaInput, s: WhatsappSettings = whatsappSettings(), store: MediaStore = mediaStore(s)): Promise<StoredMedia> {
   const type = input.content_type.toLowerCase().split(";")[0].trim();
   const allowed = s.WHATSAPP_MEDIA_TYPES.split(",").map((t) => t.trim().toLowerCase());
   if (!allowed.includes(type)) return { ok: false, reason: "type_not_allowed", detail: `${type.slice(0, 60)} is not one of ${allowed.join(", ")} (WHATSAPP_MEDIA_TYPES)` };
@@ -42,23 +52,16 @@ export async function storeMedia(input: MediaInput, s: WhatsappSettings = whatsa
   const magic = MAGIC[type];
   if (magic && !magic(bytes)) return { ok: false, reason: "content_mismatch", detail: `declared ${type} but the bytes are not` };
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const storageKey = path.join(sha256.slice(0, 2), sha256);
-  const file = path.join(mediaDir(s), storageKey);
+  const storageKey = `${sha256.slice(0, 2)}/${sha256}`;
   try {
-    await fs.access(file);
-  } catch {
-    try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-      await fs.writeFile(tmp, bytes);
-      await fs.rename(tmp, file);
-    } catch (err) {
-      return { ok: false, reason: "storage_error", detail: `could not write the file: ${(err as NodeJS.ErrnoException).code ?? "error"}` };
-    }
+    await store.put(storageKey, bytes, type);
+  } catch (err) {
+    const detail = err instanceof StorageError ? err.message : `the ${store.kind} store failed: ${(err as Error).name}`;
+    return { ok: false, reason: "storage_error", detail };
   }
   return { ok: true, sha256, contentType: type, size: bytes.length, storageKey };
 }
 
 export async function readMedia(storageKey: string, s: WhatsappSettings = whatsappSettings()): Promise<Buffer> {
-  return fs.readFile(path.join(mediaDir(s), storageKey));
+  return mediaStore(s).get(storageKey);
 }

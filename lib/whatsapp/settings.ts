@@ -22,6 +22,20 @@ const schema = z.object({
   WHATSAPP_MAX_BODY_BYTES: int(16 * 1024 * 1024),
   WHATSAPP_MEDIA_MAX_BYTES: int(5 * 1024 * 1024),
   WHATSAPP_MEDIA_TYPES: z.string().default("image/jpeg,image/png,image/webp,application/pdf"),
+  /** Media go to this S3-compatible bucket when set (else to the data dir). */
+  WHATSAPP_MEDIA_S3_BUCKET: z.string().optional(),
+  /** For S3-compatible stores (MinIO, Ceph, R2…); unset for AWS S3 itself. */
+  WHATSAPP_MEDIA_S3_ENDPOINT: z.string().url().optional(),
+  WHATSAPP_MEDIA_S3_REGION: z.string().default("us-east-1"),
+  /** Unset: the AWS SDK's default chain (environment, instance role, …). */
+  WHATSAPP_MEDIA_S3_ACCESS_KEY_ID: z.string().optional(),
+  WHATSAPP_MEDIA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** bucket in the path (http://host/bucket/key), as MinIO and most self-hosted stores want. */
+  WHATSAPP_MEDIA_S3_FORCE_PATH_STYLE: bool(false),
+  /** Object keys are <prefix><2 hex>/<sha256>. */
+  WHATSAPP_MEDIA_S3_PREFIX: z.string().default("whatsapp-media/"),
+  /** Per S3 request, so a stalled store fails the medium instead of holding the batch. */
+  WHATSAPP_MEDIA_S3_TIMEOUT_MS: int(5000),
   /** A collector is offline after this long with connection_status other than "open"… */
   WHATSAPP_COLLECTOR_STATUS_GRACE_SECONDS: int(120),
   /** …or without a batches_success increase for this long (or no heartbeat at all for it). */
