@@ -169,17 +169,20 @@ describe("grafana dashboards", () => {
       "provisioning/dashboards/opsdeck/opsdeck-system.json",
       "provisioning/dashboards/opsdeck/opsdeck-commerce.json",
       "provisioning/dashboards/opsdeck/opsdeck-whatsapp.json",
+      "provisioning/dashboards/opsdeck/opsdeck-whatsapp-json.json",
       "provisioning/dashboards/opsdeck/opsdeck-telemetry.json",
       "provisioning/dashboards/opsdeck/opsdeck-slos.json",
       "provisioning/datasources/opsdeck.yaml",
       "provisioning/dashboards/opsdeck.yaml",
     ]);
-    const files = all.filter((f) => f.name.endsWith(".json"));
+    // The JSON API dashboard (no PromQL) has its own test: grafana-json-api.test.ts.
+    const files = all.filter((f) => f.name.endsWith(".json") && !f.name.endsWith("-json.json"));
     // The provisioning files load the dashboards from where they sit once provisioning/ is /etc/grafana/provisioning.
     const provider = parseYaml(all.find((f) => f.name === "provisioning/dashboards/opsdeck.yaml")!.content);
     expect(provider.providers[0]).toMatchObject({ type: "file", options: { path: "/etc/grafana/provisioning/dashboards/opsdeck" } });
     const datasource = parseYaml(all.find((f) => f.name === "provisioning/datasources/opsdeck.yaml")!.content);
     expect(datasource.datasources[0]).toMatchObject({ type: "prometheus", access: "proxy" });
+    expect(datasource.datasources[1]).toMatchObject({ type: "marcusolsson-json-datasource", access: "proxy", url: "https://opsdeck.example.com" });
     const uids = new Set<string>();
     for (const f of files) {
       const d = JSON.parse(f.content);

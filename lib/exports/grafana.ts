@@ -4,7 +4,11 @@
 // @grafana/grafana-foundation-sdk: a dozen panels do not justify the dependency (docs/decisions.md).
 import { stringify } from "yaml";
 import { loadSlos } from "@/lib/slo/definitions";
+import { jsonApiDatasource, whatsappJsonApiDashboard } from "./grafana-json-api";
+import { dashboardModel, layout, type GrafanaDashboard } from "./grafana-model";
 import { sloCounters } from "./prometheus-rules";
+
+export type { GrafanaDashboard };
 
 interface Target {
   expr: string;
@@ -21,33 +25,12 @@ interface PanelSpec {
   threshold?: number;
 }
 
-export interface GrafanaDashboard {
-  uid: string;
-  title: string;
-  schemaVersion: number;
-  panels: { id: number; type: string; title: string; targets: { refId: string; expr: string }[] }[];
-  [key: string]: unknown;
-}
-
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 
 function dashboard(uid: string, title: string, description: string, specs: PanelSpec[]): GrafanaDashboard {
-  // Laid out left to right, a new row when the next panel does not fit.
-  let x = 0;
-  let y = 0;
-  let rowHeight = 0;
+  const grid = layout(specs.map((p) => p.type ?? "timeseries"));
   const panels = specs.map((p, i) => {
     const type = p.type ?? "timeseries";
-    const width = type === "stat" ? 6 : 12;
-    const height = type === "stat" ? 5 : 8;
-    if (x + width > 24) {
-      x = 0;
-      y += rowHeight;
-      rowHeight = 0;
-    }
-    const gridPos = { h: height, w: width, x, y };
-    x += width;
-    rowHeight = Math.max(rowHeight, height);
     const steps = [{ color: "green", value: null as number | null }, ...(p.threshold === undefined ? [] : [{ color: "red", value: p.threshold }])];
     return {
       id: i + 1,
@@ -55,7 +38,7 @@ function dashboard(uid: string, title: string, description: string, specs: Panel
       title: p.title,
       description: p.description,
       datasource: DATASOURCE,
-      gridPos,
+      gridPos: grid[i],
       fieldConfig: {
         defaults: { unit: p.unit ?? "short", thresholds: { mode: "absolute", steps }, ...(type === "timeseries" ? { custom: { thresholdsStyle: { mode: p.threshold === undefined ? "off" : "line" } } } : {}) },
         overrides: [],
@@ -64,23 +47,7 @@ function dashboard(uid: string, title: string, description: string, specs: Panel
       targets: p.targets.map((t, j) => ({ refId: String.fromCharCode(65 + j), datasource: DATASOURCE, expr: t.expr, legendFormat: t.legend })),
     };
   });
-  return {
-    uid,
-    title,
-    description,
-    tags: ["opsdeck"],
-    timezone: "browser",
-    editable: true,
-    schemaVersion: 39,
-    version: 1,
-    refresh: "30s",
-    time: { from: "now-6h", to: "now" },
-    annotations: { list: [] },
-    templating: {
-      list: [{ name: "datasource", label: "Prometheus", type: "datasource", query: "prometheus", current: {}, hide: 0, refresh: 1 }],
-    },
-    panels,
-  };
+  return dashboardModel(uid, title, description, { label: "Prometheus", plugin: "prometheus" }, panels);
 }
 
 /** Task queue throughput, failures, dead letters and worker loop health. */
@@ -199,6 +166,7 @@ export function grafanaDashboards(): Record<string, GrafanaDashboard> {
     "opsdeck-system.json": system(),
     "opsdeck-commerce.json": commerce(),
     "opsdeck-whatsapp.json": whatsapp(),
+    "opsdeck-whatsapp-json.json": whatsappJsonApiDashboard(),
     "opsdeck-telemetry.json": telemetry(),
     "opsdeck-slos.json": slos(),
   };
@@ -207,13 +175,16 @@ export function grafanaDashboards(): Record<string, GrafanaDashboard> {
 /** Where the dashboards sit inside grafana/provisioning/ (mounted as /etc/grafana/provisioning). */
 export const DASHBOARD_DIR = "provisioning/dashboards/opsdeck";
 
-/** Grafana file provisioning: a Prometheus datasource and a provider loading the dashboard folder. */
+/** Grafana file provisioning: the Prometheus and JSON API datasources and a provider loading the dashboard folder. */
 export function grafanaProvisioning(): Record<string, string> {
   const prometheusUrl = process.env.OPSDECK_PROMETHEUS_URL ?? "http://prometheus:9090";
   return {
     "provisioning/datasources/opsdeck.yaml": stringify({
       apiVersion: 1,
-      datasources: [{ name: "Prometheus (Opsdeck)", uid: "opsdeck-prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: false, jsonData: { timeInterval: "15s" } }],
+      datasources: [
+        { name: "Prometheus (Opsdeck)", uid: "opsdeck-prometheus", type: "prometheus", access: "proxy", url: prometheusUrl, isDefault: false, jsonData: { timeInterval: "15s" } },
+        jsonApiDatasource(),
+      ],
     }),
     "provisioning/dashboards/opsdeck.yaml": stringify({
       apiVersion: 1,
