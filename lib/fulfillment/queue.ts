@@ -79,6 +79,52 @@ export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<
   return rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * enqueue() as a CTE inside a caller's own statement, for a task whose payload depends on rows that
+ * statement writes (one round trip instead of two). Inserts one task of type $typeParam with
+ * $maxAttemptsParam attempts and id `id` (an SQL expression, e.g. a nextval the statement also stores
+ * in its rows) when the jsonb expression `payload` is not null. `<name>_woken` notifies the workers
+ * when $notifyParam is true: a SELECT CTE runs only when read, so the statement must read it. The
+ * payload is built in SQL, so validateTask cannot see it: the type's handler parses it on claim.
+ */
+export function enqueueCte(o: { name: string; id: string; payload: string; typeParam: number; maxAttemptsParam: number; notifyParam: number }): string {
+  return `${o.name} AS (
+    INSERT INTO fulfillment_tasks (id, task_type, payload, run_at, max_attempts)
+    SELECT ${o.id}, $${o.typeParam}, x.p, now(), $${o.maxAttemptsParam} FROM (SELECT ${o.payload} AS p) x WHERE x.p IS NOT NULL
+    RETURNING id
+  ),
+  ${o.name}_woken AS (SELECT pg_notify('${NOTIFY_CHANNEL}', '') FROM ${o.name} WHERE $${o.notifyParam}::boolean)`;
+}
+
+/**
+ * NOTIFY coalescing for hot enqueuers (one process, many small transactions): every notifying
+ * transaction takes PostgreSQL's global notify lock at commit, so 200 a second queue behind each
+ * other. `inline()` says whether this transaction should notify (the first of each window);
+ * `committed(notified)` after a commit that did not sends one trailing NOTIFY per window, after
+ * that commit, so its task still wakes the workers within `windowMs`.
+ */
+export function workerWaker(pool: () => pg.Pool, windowMs = 20) {
+  let last = 0;
+  let trailing: NodeJS.Timeout | null = null;
+  return {
+    inline(): boolean {
+      const now = Date.now();
+      if (now - last < windowMs) return false;
+      last = now;
+      return true;
+    },
+    committed(notified: boolean): void {
+      if (notified || trailing) return;
+      trailing = setTimeout(() => {
+        trailing = null;
+        last = Date.now();
+        pool().query(`SELECT pg_notify($1, '')`, [NOTIFY_CHANNEL]).catch(() => {}); // the poll timer is the fallback
+      }, windowMs);
+      trailing.unref?.();
+    },
+  };
+}
+
 /** Each worker's counter shard, from its id ($1 in every statement that counts outcomes). */
 const COUNTER_SHARD = `(hashtext($1) & 7)`;
 

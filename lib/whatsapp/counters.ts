@@ -27,9 +27,12 @@ export type TotalName = (typeof TOTAL_NAMES)[number];
 export type Counts = Partial<Record<TotalName, number>>;
 
 /** The counting CTEs (names over $first, counts over $first+1), to put in a caller's WITH list. */
-export const COUNT_CTES = (first: number) => `
+export const COUNT_CTES = (first: number) => COUNT_CTES_FROM(`SELECT n, c FROM unnest($${first}::text[], $${first + 1}::bigint[]) AS u(n, c)`);
+
+/** The counting CTEs over a query yielding (n text, c bigint) rows in TOTAL_NAMES order. */
+export const COUNT_CTES_FROM = (source: string) => `
   wa_shard AS (SELECT (random() * 7)::int AS shard),
-  wa_x AS (SELECT n, c, wa_shard.shard FROM unnest($${first}::text[], $${first + 1}::bigint[]) AS u(n, c), wa_shard WHERE c > 0),
+  wa_x AS (SELECT u.n, u.c, wa_shard.shard FROM (${source}) AS u(n, c), wa_shard WHERE u.c > 0),
   wa_per_minute AS (
     INSERT INTO whatsapp_counters AS w (bucket, name, shard, count)
     SELECT date_trunc('minute', now()), n, shard, c FROM wa_x

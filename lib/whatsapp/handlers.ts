@@ -36,8 +36,9 @@ export async function processExtractTask(p: pg.Pool, task: Pick<ClaimedTask, "pa
     });
     const errors = outcomes.filter((o) => o.status === "error").length;
     const counts = { extracted: rows.length, created: offers.length, errors };
-    const { rows: latencies } = await client.query<{ seconds: number }>(
-      `WITH ${COUNT_CTES(1)},
+    const { rows: latencies } = await client.query<{ seconds: number }>({
+      name: "whatsapp.store_extraction", // prepared once per connection
+      text: `WITH ${COUNT_CTES(1)},
        stamped AS (
          UPDATE whatsapp_messages m SET status = x.status, extraction_error = x.error, extracted_at = clock_timestamp(),
                 offer_at = CASE WHEN x.status = 'extracted' THEN clock_timestamp() END
@@ -52,13 +53,13 @@ export async function processExtractTask(p: pg.Pool, task: Pick<ClaimedTask, "pa
          RETURNING message_row_id
        )
        SELECT extract(epoch FROM s.offer_at - s.received_at)::float8 AS seconds FROM stamped s JOIN offers o ON o.message_row_id = s.id`,
-      [
+      values: [
         ...countParams(counts),
         outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.error),
         offers.map((o) => o.id), offers.map((o) => o.client_id), offers.map((o) => o.chat_title), offers.map((o) => o.product), offers.map((o) => o.price),
         offers.map((o) => o.currency), offers.map((o) => o.quantity), offers.map((o) => o.unit), offers.map((o) => o.seller),
       ],
-    );
+    });
     return { offers: offers.length, errors, none: rows.length - offers.length - errors, latencies: latencies.map((l) => l.seconds) };
   });
   messagesTotal.inc({ outcome: "extracted" }, result.offers + result.errors + result.none);

@@ -8,11 +8,13 @@ import type pg from "pg";
 import { z } from "zod";
 import { AppError } from "@/lib/platform/errors";
 import { withTransaction } from "@/lib/platform/pg-transaction";
-import { rateLimiter, spend } from "@/lib/platform/rate-limit";
+import { pool } from "@/lib/platform/db";
+import { processSingleton } from "@/lib/platform/global";
+import { leasedLimiter, rateLimiter } from "@/lib/platform/rate-limit";
 import { verifyApiKey } from "@/lib/platform/auth/api-keys";
-import { enqueue } from "@/lib/fulfillment/queue";
-import { COUNT_CTES, countParams, type Counts } from "./counters";
-import { recordFailures, type FailureRow } from "./failures";
+import { enqueueCte, workerWaker } from "@/lib/fulfillment/queue";
+import { COUNT_CTES_FROM } from "./counters";
+import { FAILURE_LOG_CTES, failureParams, recordFailures, type FailureRow } from "./failures";
 import { storeMedia } from "./media";
 import { mediaTotal, messagesTotal, rejectionsTotal } from "./metrics";
 import { ingestCredentials, whatsappSettings, type WhatsappSettings } from "./settings";
@@ -143,10 +145,21 @@ export function parseBatch(raw: Buffer, s: WhatsappSettings = whatsappSettings()
   return batch;
 }
 
+/**
+ * Batches a client may spend locally per database round trip of the limiter: 5 % of the limit,
+ * 1–10 (120 a minute → 6). Near the limit, N instances may refuse up to N × (lease − 1) batches
+ * early (leasedLimiter); never more than the limit in total.
+ */
+export const rateLimitLease = (points: number) => Math.max(1, Math.min(10, Math.floor(points / 20)));
+
 /** 429 with Retry-After once the client has spent its batches for the window (all instances). */
 export async function checkRateLimit(p: pg.Pool, batch: Batch, s: WhatsappSettings = whatsappSettings()): Promise<void> {
-  const limiter = rateLimiter({ name: "whatsapp-ingest", points: s.WHATSAPP_RATE_LIMIT_BATCHES, windowSeconds: s.WHATSAPP_RATE_LIMIT_WINDOW_SECONDS });
-  const r = await spend(limiter, batch.client_id);
+  const points = s.WHATSAPP_RATE_LIMIT_BATCHES;
+  const windowSeconds = s.WHATSAPP_RATE_LIMIT_WINDOW_SECONDS;
+  const limiter = processSingleton(`whatsapp.ingest.limiter.${points}.${windowSeconds}`, () =>
+    leasedLimiter(rateLimiter({ name: "whatsapp-ingest", points, windowSeconds }), rateLimitLease(points)),
+  );
+  const r = await limiter.spend(batch.client_id);
   if (!r.limited) return;
   await reject(
     p, "rate_limited", "rate_limited", { clientId: batch.client_id, chatTitle: batch.messages[0]?.chat_title ?? null },
@@ -183,9 +196,24 @@ interface Row {
   inserted: boolean;
   status: string;
   duplicate_of: string | null;
+  /** For a new message's stored medium: true when this batch stored it first. */
+  uploaded: boolean | null;
+  task_id: string | null;
 }
 
-/** Stores a validated batch: media first (content-addressed files), then messages, counters and the extraction task in one transaction. */
+/** Wakes the extraction workers at most once per 20 ms per process (workerWaker). */
+const waker = () => processSingleton("whatsapp.ingest.waker", () => workerWaker(pool));
+
+/** A 64-bit advisory lock key per (content, chat), computed here so the lock needs no parameters. */
+const lockKey = (hash: string, chatId: string) => createHash("sha256").update(`${hash}:${chatId}`).digest().readBigInt64BE(0);
+
+/**
+ * Stores a validated batch in three round trips: media first (content-addressed store), then one
+ * transaction of "BEGIN + advisory locks" (one simple query), one statement that inserts the
+ * messages with their dedupe lookup, the media rows, the extraction task, the failure log, the
+ * counters and the collector's "last batch", and COMMIT. The locks (per content and chat, sorted)
+ * must precede the statement: its dedupe lookup then sees every concurrent copy committed before it.
+ */
 export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s: WhatsappSettings = whatsappSettings()): Promise<BatchResult> {
   const media = await Promise.all(batch.messages.map((m) => (m.media ? storeMedia(m.media, s) : null)));
   const mediaSha = media.map((m) => (m?.ok ? m.sha256 : null));
@@ -202,114 +230,114 @@ export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s:
     return prior ?? null;
   });
   const unique = batch.messages.map((_, i) => i).filter((i) => inBatchDuplicateOf[i] === null || firstByKey.get(`${batch.messages[i].chat_id}\u0000${batch.messages[i].message_id}`) === i);
+  const ms = unique.map((i) => batch.messages[i]);
+  const locks = [...new Set(unique.map((i) => lockKey(hashes[i], batch.messages[i].chat_id)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-  const result = await withTransaction(p, async (client) => {
-    // Same content from two requests at once: serialise on (chat, hash) so the second sees the first.
-    const lockKeys = [...new Set(unique.map((i) => `${hashes[i]}:${batch.messages[i].chat_id}`))].sort();
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest($1::text[]) AS k ORDER BY k`, [lockKeys]);
-    const ms = unique.map((i) => batch.messages[i]);
-    const { rows } = await client.query<Row>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::boolean[])
-           AS x(ord, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, batch_dup)
+  const failures: FailureRow[] = [];
+  const stored: { sha: string; type: string; size: number; key: string; ord: number }[] = [];
+  batch.messages.forEach((m, i) => {
+    const r = media[i];
+    if (r && !r.ok) failures.push({ kind: "media", reason: r.reason, clientId: batch.client_id, chatTitle: m.chat_title, detail: r.detail });
+    else if (r?.ok && unique.includes(i)) stored.push({ sha: r.sha256, type: r.contentType, size: r.size, key: r.storageKey, ord: i });
+  });
+  stored.sort((a, b) => (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : a.ord - b.ord));
+  const mediaOk = media.filter((m) => m?.ok).length;
+  const notify = waker().inline();
+
+  const rows = await withTransaction(p, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(k) FROM unnest('{${locks.join(",")}}'::bigint[]) AS k ORDER BY k`);
+    const { rows } = await client.query<Row>({
+      // Named: prepared once per pooled connection, so PostgreSQL parses and plans it once, not per batch.
+      name: "whatsapp.accept_batch",
+      text: `WITH input AS (
+         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::int[])
+           AS x(ord, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, dup_ord)
+       ),
+       ids AS (SELECT ord, nextval(pg_get_serial_sequence('whatsapp_messages', 'id')) AS id FROM input),
+       task AS (SELECT nextval(pg_get_serial_sequence('fulfillment_tasks', 'id')) AS id),
+       -- A first copy that is itself a replay: its copies point at the stored row.
+       existing AS (
+         SELECT i.ord, e.id FROM input i JOIN whatsapp_messages e ON e.client_id = $11 AND e.chat_id = i.chat_id AND e.message_id = i.message_id
+          WHERE i.ord IN (SELECT dup_ord FROM input)
+       ),
+       ins AS (
+         INSERT INTO whatsapp_messages AS m (id, client_id, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, run_id,
+                                             status, duplicate_of, received_at, accepted_at, deduped_at, task_id)
+         SELECT ids.id, $11, i.chat_id, i.chat_title, i.message_id, i.sender, i.sent_at, i.text, i.content_hash, i.media_sha256, $12,
+                CASE WHEN i.dup_ord IS NOT NULL OR d.id IS NOT NULL THEN 'duplicate' ELSE 'accepted' END,
+                coalesce(d.id, e.id, f.id), $13,
+                CASE WHEN i.dup_ord IS NOT NULL OR d.id IS NOT NULL THEN NULL ELSE clock_timestamp() END, clock_timestamp(),
+                CASE WHEN i.dup_ord IS NULL AND d.id IS NULL THEN (SELECT id FROM task) END
+           FROM input i
+           JOIN ids ON ids.ord = i.ord
+           LEFT JOIN ids f ON f.ord = i.dup_ord
+           LEFT JOIN existing e ON e.ord = i.dup_ord
+           LEFT JOIN LATERAL (
+             SELECT o.id FROM whatsapp_messages o
+              WHERE o.chat_id = i.chat_id AND o.content_hash = i.content_hash AND o.status <> 'duplicate'
+                AND o.received_at > $13::timestamptz - make_interval(secs => $14)
+              ORDER BY o.received_at DESC LIMIT 1
+           ) d ON i.dup_ord IS NULL
+          ORDER BY i.ord
+         ON CONFLICT (client_id, chat_id, message_id) DO UPDATE SET deliveries = m.deliveries + 1
+         RETURNING (SELECT ord FROM input WHERE input.chat_id = m.chat_id AND input.message_id = m.message_id) AS ord,
+                   m.id, (xmax = 0) AS inserted, m.status, m.duplicate_of
+       ),
+       fresh AS (SELECT id FROM ins WHERE inserted AND status = 'accepted'),
+       ${enqueueCte({ name: "enq", id: "(SELECT id FROM task)", payload: "(SELECT jsonb_build_object('messageIds', jsonb_agg(id::text ORDER BY id)) FROM fresh HAVING count(*) > 0)", typeParam: 15, maxAttemptsParam: 16, notifyParam: 17 })},
+       mx AS (
+         SELECT x.* FROM unnest($18::text[], $19::text[], $20::int[], $21::text[], $22::int[]) AS x(sha, ct, size, key, ord)
+          JOIN ins ON ins.ord = x.ord AND ins.inserted
+       ),
+       up AS (
+         INSERT INTO whatsapp_media AS w (sha256, content_type, size_bytes, storage_key, "references")
+         SELECT sha, min(ct), min(size), min(key), count(*) FROM mx GROUP BY sha ORDER BY sha
+         ON CONFLICT (sha256) DO UPDATE SET "references" = w."references" + EXCLUDED."references"
+         RETURNING sha256, (xmax = 0) AS inserted
+       ),
+       mres AS (SELECT mx.ord, up.inserted AND mx.ord = (SELECT min(ord) FROM mx m2 WHERE m2.sha = mx.sha) AS uploaded FROM mx JOIN up ON up.sha256 = mx.sha),
+       ${COUNT_CTES_FROM(`VALUES ('accepted', (SELECT count(*) FROM fresh)), ('deduped', $23 - (SELECT count(*) FROM fresh)),
+                          ('media_uploaded', (SELECT count(*) FROM mres WHERE uploaded)), ('media_deduped', $24 - (SELECT count(*) FROM mres WHERE uploaded)),
+                          ('media_failed', $25::bigint)`)},
+       ${FAILURE_LOG_CTES(26)},
+       touched AS (
+         -- At most every 5 s per collector, so batches do not queue on its row lock.
+         UPDATE whatsapp_collectors SET last_batch_at = now()
+          WHERE id = $11 AND (last_batch_at IS NULL OR last_batch_at < now() - interval '5 seconds') RETURNING 1
        )
-       INSERT INTO whatsapp_messages AS m (client_id, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, run_id,
-                                           status, duplicate_of, received_at, accepted_at, deduped_at)
-       SELECT $11, i.chat_id, i.chat_title, i.message_id, i.sender, i.sent_at, i.text, i.content_hash, i.media_sha256, $12,
-              CASE WHEN i.batch_dup OR d.id IS NOT NULL THEN 'duplicate' ELSE 'accepted' END, d.id, $13,
-              CASE WHEN i.batch_dup OR d.id IS NOT NULL THEN NULL ELSE clock_timestamp() END, clock_timestamp()
-         FROM input i
-         LEFT JOIN LATERAL (
-           SELECT o.id FROM whatsapp_messages o
-            WHERE o.chat_id = i.chat_id AND o.content_hash = i.content_hash AND o.status <> 'duplicate'
-              AND o.received_at > $13::timestamptz - make_interval(secs => $14)
-            ORDER BY o.received_at DESC LIMIT 1
-         ) d ON NOT i.batch_dup
-        ORDER BY i.ord
-       ON CONFLICT (client_id, chat_id, message_id) DO UPDATE SET deliveries = m.deliveries + 1
-       RETURNING (SELECT ord FROM input WHERE input.chat_id = m.chat_id AND input.message_id = m.message_id) AS ord,
-                 m.id::text, (xmax = 0) AS inserted, m.status, m.duplicate_of::text`,
-      [
+       SELECT ins.ord, ins.id::text, ins.inserted, ins.status, ins.duplicate_of::text, mres.uploaded, (SELECT id::text FROM enq) AS task_id,
+              (SELECT count(*) FROM enq_woken) AS woken, (SELECT count(*) FROM wa_pruned) AS pruned, (SELECT count(*) FROM touched) AS touched
+         FROM ins LEFT JOIN mres ON mres.ord = ins.ord`,
+      values: [
         unique, ms.map((m) => m.chat_id), ms.map((m) => m.chat_title), ms.map((m) => m.message_id), ms.map((m) => m.sender),
         ms.map((m) => m.timestamp.toISOString()), ms.map((m) => m.text), unique.map((i) => hashes[i]), unique.map((i) => mediaSha[i]),
-        unique.map((i) => inBatchDuplicateOf[i] !== null), batch.client_id, batch.run_id ?? null, receivedAt.toISOString(), s.WHATSAPP_DEDUPE_WINDOW_SECONDS,
+        unique.map((i) => inBatchDuplicateOf[i]), batch.client_id, batch.run_id ?? null, receivedAt.toISOString(), s.WHATSAPP_DEDUPE_WINDOW_SECONDS,
+        EXTRACT_TASK_TYPE, EXTRACT_MAX_ATTEMPTS, notify,
+        stored.map((m) => m.sha), stored.map((m) => m.type), stored.map((m) => m.size), stored.map((m) => m.key), stored.map((m) => m.ord),
+        batch.messages.length, mediaOk, failures.length,
+        ...failureParams(failures),
       ],
-    );
-    const byOrd = new Map(rows.map((r) => [r.ord, r]));
-    // In-batch content copies point at the first copy's row.
-    const fixups = unique.filter((i) => inBatchDuplicateOf[i] !== null && byOrd.get(i)?.inserted);
-    if (fixups.length) {
-      await client.query(`UPDATE whatsapp_messages SET duplicate_of = x.dup FROM unnest($1::bigint[], $2::bigint[]) AS x(id, dup) WHERE whatsapp_messages.id = x.id`, [
-        fixups.map((i) => byOrd.get(i)!.id), fixups.map((i) => byOrd.get(inBatchDuplicateOf[i]!)!.id),
-      ]);
-      for (const i of fixups) byOrd.get(i)!.duplicate_of = byOrd.get(inBatchDuplicateOf[i]!)!.id;
-    }
-    const fresh = rows.filter((r) => r.inserted && r.status === "accepted").map((r) => r.id);
-    let taskId: string | null = null;
-    if (fresh.length) {
-      const [t] = await enqueue(client, [{ taskType: EXTRACT_TASK_TYPE, payload: { messageIds: fresh }, maxAttempts: EXTRACT_MAX_ATTEMPTS }]);
-      taskId = t.toString();
-    }
-    // Media: each stored file referenced once per new message; failures logged for triage.
-    const mediaOutcome = new Map<number, MessageResult["media"]>();
-    const shas: string[] = [], types: string[] = [], sizes: number[] = [], keys: string[] = [], ords: number[] = [];
-    const failures: FailureRow[] = [];
-    batch.messages.forEach((m, i) => {
-      const r = media[i];
-      if (!r) return;
-      if (!r.ok) {
-        mediaOutcome.set(i, "failed");
-        failures.push({ kind: "media", reason: r.reason, clientId: batch.client_id, chatTitle: m.chat_title, detail: r.detail });
-      } else if (byOrd.get(i)?.inserted) {
-        shas.push(r.sha256); types.push(r.contentType); sizes.push(r.size); keys.push(r.storageKey); ords.push(i);
-      } else {
-        mediaOutcome.set(i, "deduped");
-      }
     });
-    if (shas.length) {
-      const { rows: stored } = await client.query<{ ord: number; inserted: boolean }>(
-        `WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[]) AS x(sha, ct, size, key, ord) ORDER BY sha),
-         up AS (
-           INSERT INTO whatsapp_media AS w (sha256, content_type, size_bytes, storage_key, "references")
-           SELECT sha, min(ct), min(size), min(key), count(*) FROM x GROUP BY sha ORDER BY sha
-           ON CONFLICT (sha256) DO UPDATE SET "references" = w."references" + EXCLUDED."references"
-           RETURNING sha256, (xmax = 0) AS inserted
-         )
-         SELECT x.ord, up.inserted AND x.ord = (SELECT min(ord) FROM x x2 WHERE x2.sha = x.sha) AS inserted FROM x JOIN up ON up.sha256 = x.sha`,
-        [shas, types, sizes, keys, ords],
-      );
-      for (const r of stored) mediaOutcome.set(r.ord, r.inserted ? "uploaded" : "deduped");
-    }
-    const tally = (o: MessageResult["media"]) => [...mediaOutcome.values()].filter((v) => v === o).length;
-    const messages: MessageResult[] = batch.messages.map((m, i) => {
-      const own = byOrd.get(i);
-      const first = inBatchDuplicateOf[i] === null ? null : byOrd.get(inBatchDuplicateOf[i]!);
-      const row = own ?? first!;
-      const isNew = !!own && own.inserted && own.status === "accepted";
-      return {
-        message_id: m.message_id, chat_id: m.chat_id, outcome: isNew ? "accepted" : "duplicate", id: row.id,
-        duplicate_of: isNew ? null : own?.inserted ? own.duplicate_of : row.id, media: mediaOutcome.get(i) ?? null,
-      };
-    });
-    const accepted = messages.filter((m) => m.outcome === "accepted").length;
-    const counts: Counts = {
-      accepted, deduped: messages.length - accepted, media_uploaded: tally("uploaded"), media_deduped: tally("deduped"), media_failed: tally("failed"),
-    };
-    if (failures.length) await recordFailures(client, failures, counts);
-    // One round trip: the counters, the messages' task, and the collector's "last batch" (touched
-    // at most every 5 s per collector, so batches do not queue on its row lock).
-    await client.query(
-      `WITH ${COUNT_CTES(1)},
-       tasked AS (UPDATE whatsapp_messages SET task_id = $3 WHERE $3::bigint IS NOT NULL AND id = ANY($4::bigint[]) RETURNING 1),
-       touched AS (
-         UPDATE whatsapp_collectors SET last_batch_at = now()
-          WHERE id = $5 AND (last_batch_at IS NULL OR last_batch_at < now() - interval '5 seconds') RETURNING 1
-       )
-       SELECT (SELECT count(*) FROM tasked), (SELECT count(*) FROM touched)`,
-      [...(failures.length ? [[], []] : countParams(counts)), taskId, fresh, batch.client_id],
-    );
-    return { accepted, deduped: messages.length - accepted, task_id: taskId, media: { uploaded: tally("uploaded"), deduped: tally("deduped"), failed: tally("failed") }, messages };
+    return rows;
   });
+  waker().committed(notify);
+
+  const byOrd = new Map(rows.map((r) => [r.ord, r]));
+  const messages: MessageResult[] = batch.messages.map((m, i) => {
+    const own = byOrd.get(i);
+    const first = inBatchDuplicateOf[i] === null ? null : byOrd.get(inBatchDuplicateOf[i]!);
+    const row = own ?? first!;
+    const isNew = !!own && own.inserted && own.status === "accepted";
+    const r = media[i];
+    const medium: MessageResult["media"] = !r ? null : !r.ok ? "failed" : own?.inserted && own.uploaded ? "uploaded" : "deduped";
+    return { message_id: m.message_id, chat_id: m.chat_id, outcome: isNew ? "accepted" : "duplicate", id: row.id, duplicate_of: isNew ? null : own?.inserted ? own.duplicate_of : row.id, media: medium };
+  });
+  const accepted = messages.filter((m) => m.outcome === "accepted").length;
+  const tally = (o: MessageResult["media"]) => messages.filter((m) => m.media === o).length;
+  const result: BatchResult = {
+    accepted, deduped: messages.length - accepted, task_id: rows[0]?.task_id ?? null,
+    media: { uploaded: tally("uploaded"), deduped: tally("deduped"), failed: tally("failed") }, messages,
+  };
   messagesTotal.inc({ outcome: "accepted" }, result.accepted);
   messagesTotal.inc({ outcome: "deduped" }, result.deduped);
   for (const o of ["uploaded", "deduped", "failed"] as const) mediaTotal.inc({ outcome: o }, result.media[o]);

@@ -193,6 +193,18 @@ describe("dedupe", () => {
     expect(results.filter((r) => r.deduped === 1).every((r) => r.messages[0].duplicate_of === original)).toBe(true);
   });
 
+  it("points a same-content copy at the stored row when its first copy in the batch is a replay", async () => {
+    const client = uid("client");
+    const original = batch(client, [{ text: `replayed ${run}` }]);
+    const first = await (await send(original)).json();
+    const res = await (await send({ ...original, messages: [original.messages[0], { ...original.messages[0], message_id: uid("wamid") }] })).json();
+    expect(res).toMatchObject({ accepted: 0, deduped: 2 });
+    expect(res.messages.map((m: { id: string }) => m.id)).toEqual([first.messages[0].id, expect.any(String)]);
+    expect(res.messages[1].duplicate_of).toBe(first.messages[0].id);
+    const { rows } = await pool().query(`SELECT status, duplicate_of::text FROM whatsapp_messages WHERE id = $1`, [res.messages[1].id]);
+    expect(rows[0]).toEqual({ status: "duplicate", duplicate_of: first.messages[0].id });
+  });
+
   it("dedupes within one batch, by id and by content", async () => {
     const id = uid("wamid");
     const res = await (await send(batch(uid("client"), [{ message_id: id, text: `a ${run}` }, { message_id: id, text: `a ${run}` }, { text: `A  ${run}` }, { text: `b ${run}` }]))).json();
