@@ -26,6 +26,7 @@ import { paymentsHousekeepingDefinition } from "./payments/housekeeping";
 import { createWhatsappHandlers } from "./whatsapp/handlers";
 import { metricsPayload as whatsappMetrics } from "./whatsapp/stats";
 import { whatsappSimulatorDefinition } from "./whatsapp/simulator";
+import { whatsappRetentionWorker } from "./whatsapp/retention";
 import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
@@ -46,6 +47,7 @@ export const workers: WorkerDefinition[] = [
   paymentsSimulatorDefinition,
   paymentsHousekeepingDefinition,
   whatsappSimulatorDefinition,
+  whatsappRetentionWorker(pool),
   bulkResumer,
   catalogSimulator,
 ];

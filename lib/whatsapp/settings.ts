@@ -40,6 +40,11 @@ const schema = z.object({
   WHATSAPP_COLLECTOR_STATUS_GRACE_SECONDS: int(120),
   /** …or without a batches_success increase for this long (or no heartbeat at all for it). */
   WHATSAPP_COLLECTOR_IDLE_SECONDS: int(600),
+  /** Retention (lib/whatsapp/retention.ts): messages and their offers, per-minute counters, failure log. */
+  WHATSAPP_MESSAGES_RETENTION_DAYS: int(30),
+  /** Over the 7 days the panel and Grafana chart, with room for month-over-month questions. */
+  WHATSAPP_COUNTERS_RETENTION_DAYS: int(35),
+  WHATSAPP_FAILURES_RETENTION_DAYS: int(30),
   /** Demo collectors post a batch this often (seconds). */
   WHATSAPP_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().min(0.2).default(3),
   OPSDECK_DATA_DIR: z.string().default(".data"),

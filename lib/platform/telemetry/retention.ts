@@ -2,24 +2,14 @@
 // TELEMETRY_REQUEST_STATS_RETENTION_DAYS and sampled traces beyond their bound are deleted in
 // small batches (short transactions, no long locks). Every instance may run it; deletes are idempotent.
 import type pg from "pg";
-import { logger } from "../logger";
+import { deleteInBatches, RETENTION_BATCH as BATCH, retentionWorker } from "../retention";
 import type { WorkerDefinition } from "../worker-runtime";
-import { asInternal, outsideWork } from "./context";
+import { asInternal } from "./context";
 import { telemetrySettings } from "./settings";
 
-const BATCH = 10_000;
 const EVERY_MS = 5 * 60_000;
 /** Spans of at most this many sampled traces are kept (the newest). */
 export const MAX_SAMPLED_TRACES = 500;
-
-async function deleteInBatches(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { rowCount } = await pool.query(sql, params);
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < BATCH) return total;
-  }
-}
 
 export async function pruneTelemetry(pool: pg.Pool, now = new Date()): Promise<{ events: number; requestMinutes: number; spans: number }> {
   const s = telemetrySettings();
@@ -42,19 +32,10 @@ export async function pruneTelemetry(pool: pg.Pool, now = new Date()): Promise<{
 
 /** The retention loop as a worker: started with the other workers in every server and `npm run worker`. */
 export function telemetryRetentionWorker(pool: () => pg.Pool): WorkerDefinition {
-  return {
+  return retentionWorker({
     name: "telemetry-retention",
-    enabled: () => ({ enabled: true, settings: { eventsRetentionHours: telemetrySettings().TELEMETRY_EVENTS_RETENTION_HOURS, requestStatsRetentionDays: telemetrySettings().TELEMETRY_REQUEST_STATS_RETENTION_DAYS } }),
-    async start() {
-      const run = () =>
-        pruneTelemetry(pool()).then(
-          (r) => logger.debug({ ...r }, "telemetry retention pass"),
-          (err) => logger.warn({ err }, "telemetry retention pass failed; will retry"),
-        );
-      const timer = outsideWork(() => setInterval(() => void run(), EVERY_MS));
-      timer.unref();
-      void run();
-      return { stop: async () => clearInterval(timer) };
-    },
-  };
+    everyMs: EVERY_MS,
+    prune: () => pruneTelemetry(pool()),
+    settings: () => ({ eventsRetentionHours: telemetrySettings().TELEMETRY_EVENTS_RETENTION_HOURS, requestStatsRetentionDays: telemetrySettings().TELEMETRY_REQUEST_STATS_RETENTION_DAYS }),
+  });
 }

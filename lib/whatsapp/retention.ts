@@ -1,0 +1,45 @@
+import "server-only";
+// WhatsApp retention (lib/platform/retention.ts): messages older than
+// WHATSAPP_MESSAGES_RETENTION_DAYS (their offers go with them, by foreign key), per-minute counter
+// rows older than WHATSAPP_COUNTERS_RETENTION_DAYS and failure-log rows older than
+// WHATSAPP_FAILURES_RETENTION_DAYS. The running totals are never pruned: /metrics/whatsapp's
+// totals stay all-time; only the per-minute history behind charts and alert deltas is bounded.
+import type pg from "pg";
+import { deleteInBatches, RETENTION_BATCH, retentionWorker } from "@/lib/platform/retention";
+import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
+import { whatsappSettings } from "./settings";
+
+const DAY_MS = 86_400_000;
+
+export async function pruneWhatsapp(pool: pg.Pool, now = new Date()): Promise<{ messages: number; counterRows: number; failures: number }> {
+  const s = whatsappSettings();
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const messages = await deleteInBatches(
+    pool,
+    `DELETE FROM whatsapp_messages WHERE id IN (SELECT id FROM whatsapp_messages WHERE received_at < $1 LIMIT ${RETENTION_BATCH})`,
+    [before(s.WHATSAPP_MESSAGES_RETENTION_DAYS)],
+  );
+  const counterRows = await deleteInBatches(
+    pool,
+    `DELETE FROM whatsapp_counters WHERE ctid IN (SELECT ctid FROM whatsapp_counters WHERE bucket < $1 LIMIT ${RETENTION_BATCH})`,
+    [before(s.WHATSAPP_COUNTERS_RETENTION_DAYS)],
+  );
+  const failures = await deleteInBatches(
+    pool,
+    `DELETE FROM whatsapp_failures WHERE id IN (SELECT id FROM whatsapp_failures WHERE at < $1 LIMIT ${RETENTION_BATCH})`,
+    [before(s.WHATSAPP_FAILURES_RETENTION_DAYS)],
+  );
+  return { messages, counterRows, failures };
+}
+
+export function whatsappRetentionWorker(pool: () => pg.Pool): WorkerDefinition {
+  return retentionWorker({
+    name: "whatsapp-retention",
+    everyMs: 10 * 60_000,
+    prune: () => pruneWhatsapp(pool()),
+    settings: () => {
+      const s = whatsappSettings();
+      return { messagesDays: s.WHATSAPP_MESSAGES_RETENTION_DAYS, countersDays: s.WHATSAPP_COUNTERS_RETENTION_DAYS, failuresDays: s.WHATSAPP_FAILURES_RETENTION_DAYS };
+    },
+  });
+}
