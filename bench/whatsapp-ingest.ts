@@ -8,7 +8,8 @@
 // In-process, through lib/whatsapp's ingest() and metricsPayload() — what the route handlers call
 // (the route wrapper imports Next's request context, which does not load outside Next): it measures
 // our code and the database, not Next's HTTP layer.
-// BENCH_DATABASE_URL (default opsdeck_bench); WA_BENCH_SECONDS per phase (default 15); WA_BENCH_CONCURRENCY (8).
+// BENCH_DATABASE_URL (default opsdeck_bench); WA_BENCH_SECONDS per phase (default 15); WA_BENCH_CONCURRENCY (8);
+// WA_BENCH_BATCHES ("10,100"); WA_BENCH_METRICS=false skips phase 2.
 import { randomBytes } from "node:crypto";
 import { benchUrl, ensureOpsdeckDatabase, machine, printJson, printTable, round, summarize } from "./lib/common";
 
@@ -21,6 +22,9 @@ process.env.WHATSAPP_RATE_LIMIT_BATCHES = "100000000";
 process.env.OPSDECK_DATA_DIR = "/tmp/opsdeck-wa-bench";
 const SECONDS = Number(process.env.WA_BENCH_SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.WA_BENCH_CONCURRENCY ?? 8);
+/** Ingest phases to run (batch sizes), and whether to run the metrics phase: for focused re-runs. */
+const BATCHES = (process.env.WA_BENCH_BATCHES ?? "10,100").split(",").map(Number);
+const METRICS = process.env.WA_BENCH_METRICS !== "false";
 
 async function main() {
   await ensureOpsdeckDatabase(url);
@@ -37,7 +41,7 @@ async function main() {
   const rows: Record<string, string | number>[] = [];
   const results: Record<string, unknown> = {};
 
-  for (const batchSize of [10, 100]) {
+  for (const batchSize of BATCHES) {
     const worker = createWorker({ pool: p, workerId: `wa-bench-${run}-${batchSize}`, batchSize: 25, pollIntervalMs: 200, concurrency: 10, leaseMs: 30_000, maxAttempts: 5, handlers: createWhatsappHandlers(() => p) });
     await worker.start();
     const phaseStart = new Date();
@@ -86,6 +90,10 @@ async function main() {
     results[`batch_${batchSize}`] = row;
   }
   printTable(rows);
+  if (!METRICS) {
+    printJson("whatsapp-ingest", { machine: env, ingest: results });
+    return void (await p.end());
+  }
 
   // Phase 2: counters worth 10,000,000 messages over 7 days of minutes, and a full failure log.
   const minutes = 7 * 24 * 60;
