@@ -1,6 +1,6 @@
 // WhatsApp ingest benchmark (issue 10's floors):
 //   1. sustained ingest through the real route handler (bearer, HMAC over the raw body, JSON +
-//      schema, rate limiter, dedupe, media-less batches, one transaction + queue task per batch),
+//      schema, rate limiter, dedupe, media-less batches, one statement + queue task per batch),
 //      batches of 10 and of 100, with 10 % replays, while the extraction worker runs in the same
 //      process; messages/s and ingest→offer p50/p95 of the messages extracted in the phase;
 //   2. GET /metrics/whatsapp p50/p95/p99 after counters worth 10,000,000 messages (7 days of
@@ -9,7 +9,8 @@
 // (the route wrapper imports Next's request context, which does not load outside Next): it measures
 // our code and the database, not Next's HTTP layer.
 // BENCH_DATABASE_URL (default opsdeck_bench); WA_BENCH_SECONDS per phase (default 15); WA_BENCH_CONCURRENCY (8);
-// WA_BENCH_BATCHES ("10,100"); WA_BENCH_METRICS=false skips phase 2.
+// WA_BENCH_BATCHES ("10,100"); WA_BENCH_RATE (2000: each batch size also runs paced at this many
+// messages/s, for ingest→offer at the floor's load; 0 skips); WA_BENCH_METRICS=false skips phase 2.
 import { randomBytes } from "node:crypto";
 import { benchUrl, ensureOpsdeckDatabase, machine, printJson, printTable, round, summarize } from "./lib/common";
 
@@ -25,6 +26,8 @@ const CONCURRENCY = Number(process.env.WA_BENCH_CONCURRENCY ?? 8);
 /** Ingest phases to run (batch sizes), and whether to run the metrics phase: for focused re-runs. */
 const BATCHES = (process.env.WA_BENCH_BATCHES ?? "10,100").split(",").map(Number);
 const METRICS = process.env.WA_BENCH_METRICS !== "false";
+/** Paced phases (messages/s over all lanes): ingest→offer "at that load" rather than flat out. 0 = flat out only. */
+const RATE = Number(process.env.WA_BENCH_RATE ?? 2000);
 
 async function main() {
   await ensureOpsdeckDatabase(url);
@@ -41,16 +44,25 @@ async function main() {
   const rows: Record<string, string | number>[] = [];
   const results: Record<string, unknown> = {};
 
-  for (const batchSize of BATCHES) {
+  const phases = BATCHES.flatMap((batchSize) => [{ batchSize, rate: 0 }, ...(RATE > 0 ? [{ batchSize, rate: RATE }] : [])]);
+  for (const { batchSize, rate } of phases) {
     const worker = createWorker({ pool: p, workerId: `wa-bench-${run}-${batchSize}`, batchSize: 25, pollIntervalMs: 200, concurrency: 10, leaseMs: 30_000, maxAttempts: 5, handlers: createWhatsappHandlers(() => p) });
     await worker.start();
     const phaseStart = new Date();
     let seq = 0, messages = 0, requests = 0, failures = 0;
+    let started = performance.now();
     const latencies: number[] = [];
     const recent: object[] = [];
     const until = Date.now() + SECONDS * 1000;
+    let scheduled = 0;
     const loop = async (lane: number) => {
       while (Date.now() < until) {
+        if (rate > 0) {
+          // Paced: batch k is due at k × batchSize / rate seconds after the start, whichever lane sends it.
+          const due = started + ((scheduled++ * batchSize) / rate) * 1000;
+          if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+          if (Date.now() >= until) break;
+        }
         const msgs = Array.from({ length: batchSize }, (_, i) => {
           // 10 % replays of an earlier message: exercises the dedupe path.
           if (i % 10 === 9 && recent.length) return recent[(seq + i) % recent.length];
@@ -68,7 +80,7 @@ async function main() {
         if (ok) messages += batchSize;
       }
     };
-    const started = performance.now();
+    started = performance.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => loop(i)));
     const elapsed = (performance.now() - started) / 1000;
     // Let extraction catch up (bounded), then read ingest→offer for this phase's messages.
@@ -83,11 +95,11 @@ async function main() {
     const offer = summarize(lat.map((r) => r.s));
     const req = summarize(latencies);
     const row = {
-      batch: batchSize, concurrency: CONCURRENCY, seconds: round(elapsed), requests, failed: failures, "messages/s": round(messages / elapsed),
+      batch: batchSize, pace: rate > 0 ? `${rate}/s` : "flat out", concurrency: CONCURRENCY, seconds: round(elapsed), requests, failed: failures, "messages/s": round(messages / elapsed),
       "request p50 ms": round(req.p50), "request p99 ms": round(req.p99), offers: offer.n, "ingest→offer p50 s": round(offer.p50, 3), "ingest→offer p95 s": round(offer.p95, 3),
     };
     rows.push(row);
-    results[`batch_${batchSize}`] = row;
+    results[`batch_${batchSize}${rate > 0 ? `_paced_${rate}` : ""}`] = row;
   }
   printTable(rows);
   if (!METRICS) {

@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { z } from "zod";
 import { AppError } from "@/lib/platform/errors";
-import { withTransaction } from "@/lib/platform/pg-transaction";
 import { pool } from "@/lib/platform/db";
 import { processSingleton } from "@/lib/platform/global";
 import { leasedLimiter, rateLimiter } from "@/lib/platform/rate-limit";
@@ -204,15 +203,16 @@ interface Row {
 /** Wakes the extraction workers at most once per 20 ms per process (workerWaker). */
 const waker = () => processSingleton("whatsapp.ingest.waker", () => workerWaker(pool));
 
-/** A 64-bit advisory lock key per (content, chat), computed here so the lock needs no parameters. */
-const lockKey = (hash: string, chatId: string) => createHash("sha256").update(`${hash}:${chatId}`).digest().readBigInt64BE(0);
-
 /**
- * Stores a validated batch in three round trips: media first (content-addressed store), then one
- * transaction of "BEGIN + advisory locks" (one simple query), one statement that inserts the
- * messages with their dedupe lookup, the media rows, the extraction task, the failure log, the
- * counters and the collector's "last batch", and COMMIT. The locks (per content and chat, sorted)
- * must precede the statement: its dedupe lookup then sees every concurrent copy committed before it.
+ * Stores a validated batch in one round trip after its media (content-addressed store): a single
+ * statement — atomic on its own, no explicit transaction — inserts the messages, claims their
+ * content for dedupe, stores the media rows, enqueues the batch's extraction task, logs media
+ * failures, counts, and touches the collector's "last batch".
+ *
+ * Dedupe of the same content under different ids (two collectors in one group) goes through
+ * `whatsapp_content_claims`: INSERT … ON CONFLICT on (chat, content hash) waits for a concurrent
+ * claimer and then sees its committed row, which a lookup under the statement's snapshot would not;
+ * a claim older than the dedupe window is taken over. Replays of a stored key do not claim.
  */
 export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s: WhatsappSettings = whatsappSettings()): Promise<BatchResult> {
   const media = await Promise.all(batch.messages.map((m) => (m.media ? storeMedia(m.media, s) : null)));
@@ -231,7 +231,6 @@ export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s:
   });
   const unique = batch.messages.map((_, i) => i).filter((i) => inBatchDuplicateOf[i] === null || firstByKey.get(`${batch.messages[i].chat_id}\u0000${batch.messages[i].message_id}`) === i);
   const ms = unique.map((i) => batch.messages[i]);
-  const locks = [...new Set(unique.map((i) => lockKey(hashes[i], batch.messages[i].chat_id)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
   const failures: FailureRow[] = [];
   const stored: { sha: string; type: string; size: number; key: string; ord: number }[] = [];
@@ -244,81 +243,88 @@ export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s:
   const mediaOk = media.filter((m) => m?.ok).length;
   const notify = waker().inline();
 
-  const rows = await withTransaction(p, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(k) FROM unnest('{${locks.join(",")}}'::bigint[]) AS k ORDER BY k`);
-    const { rows } = await client.query<Row>({
-      // Named: prepared once per pooled connection, so PostgreSQL parses and plans it once, not per batch.
-      name: "whatsapp.accept_batch",
-      text: `WITH input AS (
-         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::int[])
-           AS x(ord, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, dup_ord)
-       ),
-       ids AS (SELECT ord, nextval(pg_get_serial_sequence('whatsapp_messages', 'id')) AS id FROM input),
-       task AS (SELECT nextval(pg_get_serial_sequence('fulfillment_tasks', 'id')) AS id),
-       -- A first copy that is itself a replay: its copies point at the stored row.
-       existing AS (
-         SELECT i.ord, e.id FROM input i JOIN whatsapp_messages e ON e.client_id = $11 AND e.chat_id = i.chat_id AND e.message_id = i.message_id
-          WHERE i.ord IN (SELECT dup_ord FROM input)
-       ),
-       ins AS (
-         INSERT INTO whatsapp_messages AS m (id, client_id, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, run_id,
-                                             status, duplicate_of, received_at, accepted_at, deduped_at, task_id)
-         SELECT ids.id, $11, i.chat_id, i.chat_title, i.message_id, i.sender, i.sent_at, i.text, i.content_hash, i.media_sha256, $12,
-                CASE WHEN i.dup_ord IS NOT NULL OR d.id IS NOT NULL THEN 'duplicate' ELSE 'accepted' END,
-                coalesce(d.id, e.id, f.id), $13,
-                CASE WHEN i.dup_ord IS NOT NULL OR d.id IS NOT NULL THEN NULL ELSE clock_timestamp() END, clock_timestamp(),
-                CASE WHEN i.dup_ord IS NULL AND d.id IS NULL THEN (SELECT id FROM task) END
-           FROM input i
-           JOIN ids ON ids.ord = i.ord
-           LEFT JOIN ids f ON f.ord = i.dup_ord
-           LEFT JOIN existing e ON e.ord = i.dup_ord
-           LEFT JOIN LATERAL (
-             SELECT o.id FROM whatsapp_messages o
-              WHERE o.chat_id = i.chat_id AND o.content_hash = i.content_hash AND o.status <> 'duplicate'
-                AND o.received_at > $13::timestamptz - make_interval(secs => $14)
-              ORDER BY o.received_at DESC LIMIT 1
-           ) d ON i.dup_ord IS NULL
-          ORDER BY i.ord
-         ON CONFLICT (client_id, chat_id, message_id) DO UPDATE SET deliveries = m.deliveries + 1
-         RETURNING (SELECT ord FROM input WHERE input.chat_id = m.chat_id AND input.message_id = m.message_id) AS ord,
-                   m.id, (xmax = 0) AS inserted, m.status, m.duplicate_of
-       ),
-       fresh AS (SELECT id FROM ins WHERE inserted AND status = 'accepted'),
-       ${enqueueCte({ name: "enq", id: "(SELECT id FROM task)", payload: "(SELECT jsonb_build_object('messageIds', jsonb_agg(id::text ORDER BY id)) FROM fresh HAVING count(*) > 0)", typeParam: 15, maxAttemptsParam: 16, notifyParam: 17 })},
-       mx AS (
-         SELECT x.* FROM unnest($18::text[], $19::text[], $20::int[], $21::text[], $22::int[]) AS x(sha, ct, size, key, ord)
-          JOIN ins ON ins.ord = x.ord AND ins.inserted
-       ),
-       up AS (
-         INSERT INTO whatsapp_media AS w (sha256, content_type, size_bytes, storage_key, "references")
-         SELECT sha, min(ct), min(size), min(key), count(*) FROM mx GROUP BY sha ORDER BY sha
-         ON CONFLICT (sha256) DO UPDATE SET "references" = w."references" + EXCLUDED."references"
-         RETURNING sha256, (xmax = 0) AS inserted
-       ),
-       mres AS (SELECT mx.ord, up.inserted AND mx.ord = (SELECT min(ord) FROM mx m2 WHERE m2.sha = mx.sha) AS uploaded FROM mx JOIN up ON up.sha256 = mx.sha),
-       ${COUNT_CTES_FROM(`VALUES ('accepted', (SELECT count(*) FROM fresh)), ('deduped', $23 - (SELECT count(*) FROM fresh)),
-                          ('media_uploaded', (SELECT count(*) FROM mres WHERE uploaded)), ('media_deduped', $24 - (SELECT count(*) FROM mres WHERE uploaded)),
-                          ('media_failed', $25::bigint)`)},
-       ${FAILURE_LOG_CTES(26)},
-       touched AS (
-         -- At most every 5 s per collector, so batches do not queue on its row lock.
-         UPDATE whatsapp_collectors SET last_batch_at = now()
-          WHERE id = $11 AND (last_batch_at IS NULL OR last_batch_at < now() - interval '5 seconds') RETURNING 1
-       )
-       SELECT ins.ord, ins.id::text, ins.inserted, ins.status, ins.duplicate_of::text, mres.uploaded, (SELECT id::text FROM enq) AS task_id,
-              (SELECT count(*) FROM enq_woken) AS woken, (SELECT count(*) FROM wa_pruned) AS pruned, (SELECT count(*) FROM touched) AS touched
-         FROM ins LEFT JOIN mres ON mres.ord = ins.ord`,
-      values: [
-        unique, ms.map((m) => m.chat_id), ms.map((m) => m.chat_title), ms.map((m) => m.message_id), ms.map((m) => m.sender),
-        ms.map((m) => m.timestamp.toISOString()), ms.map((m) => m.text), unique.map((i) => hashes[i]), unique.map((i) => mediaSha[i]),
-        unique.map((i) => inBatchDuplicateOf[i]), batch.client_id, batch.run_id ?? null, receivedAt.toISOString(), s.WHATSAPP_DEDUPE_WINDOW_SECONDS,
-        EXTRACT_TASK_TYPE, EXTRACT_MAX_ATTEMPTS, notify,
-        stored.map((m) => m.sha), stored.map((m) => m.type), stored.map((m) => m.size), stored.map((m) => m.key), stored.map((m) => m.ord),
-        batch.messages.length, mediaOk, failures.length,
-        ...failureParams(failures),
-      ],
-    });
-    return rows;
+  const { rows } = await p.query<Row>({
+    // Named: prepared once per pooled connection, so PostgreSQL parses and plans it once, not per batch.
+    name: "whatsapp.accept_batch",
+    text: `WITH input AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::int[])
+         AS x(ord, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, dup_ord)
+     ),
+     ids AS (SELECT ord, nextval(pg_get_serial_sequence('whatsapp_messages', 'id')) AS id FROM input),
+     task AS (SELECT nextval(pg_get_serial_sequence('fulfillment_tasks', 'id')) AS id),
+     -- A first copy that is itself a replay: its copies point at the stored row.
+     existing AS (
+       SELECT i.ord, e.id FROM input i JOIN whatsapp_messages e ON e.client_id = $11 AND e.chat_id = i.chat_id AND e.message_id = i.message_id
+        WHERE i.ord IN (SELECT dup_ord FROM input)
+     ),
+     claims AS (
+       INSERT INTO whatsapp_content_claims AS c (chat_id, content_hash, message_row_id, claimed_at)
+       SELECT i.chat_id, i.content_hash, ids.id, $13 FROM input i JOIN ids ON ids.ord = i.ord
+        WHERE i.dup_ord IS NULL
+          AND NOT EXISTS (SELECT 1 FROM whatsapp_messages r WHERE r.client_id = $11 AND r.chat_id = i.chat_id AND r.message_id = i.message_id)
+        ORDER BY i.chat_id, i.content_hash
+       ON CONFLICT (chat_id, content_hash) DO UPDATE
+         SET message_row_id = CASE WHEN c.claimed_at > EXCLUDED.claimed_at - make_interval(secs => $14) THEN c.message_row_id ELSE EXCLUDED.message_row_id END,
+             claimed_at = CASE WHEN c.claimed_at > EXCLUDED.claimed_at - make_interval(secs => $14) THEN c.claimed_at ELSE EXCLUDED.claimed_at END
+       RETURNING chat_id, content_hash, message_row_id
+     ),
+     dedupe AS (
+       SELECT i.ord, cl.message_row_id AS id FROM input i JOIN ids ON ids.ord = i.ord
+         JOIN claims cl ON cl.chat_id = i.chat_id AND cl.content_hash = i.content_hash AND i.dup_ord IS NULL
+        WHERE cl.message_row_id <> ids.id
+     ),
+     ins AS (
+       INSERT INTO whatsapp_messages AS m (id, client_id, chat_id, chat_title, message_id, sender, sent_at, text, content_hash, media_sha256, run_id,
+                                           status, duplicate_of, received_at, accepted_at, deduped_at, task_id)
+       SELECT ids.id, $11, i.chat_id, i.chat_title, i.message_id, i.sender, i.sent_at, i.text, i.content_hash, i.media_sha256, $12,
+              CASE WHEN i.dup_ord IS NOT NULL OR d.id IS NOT NULL THEN 'duplicate' ELSE 'accepted' END,
+              coalesce(d.id, e.id, f.id), $13,
+              CASE WHEN i.dup_ord IS NOT NULL OR d.id IS NOT NULL THEN NULL ELSE clock_timestamp() END, clock_timestamp(),
+              CASE WHEN i.dup_ord IS NULL AND d.id IS NULL THEN (SELECT id FROM task) END
+         FROM input i
+         JOIN ids ON ids.ord = i.ord
+         LEFT JOIN ids f ON f.ord = i.dup_ord
+         LEFT JOIN existing e ON e.ord = i.dup_ord
+         LEFT JOIN dedupe d ON d.ord = i.ord
+        ORDER BY i.ord
+       ON CONFLICT (client_id, chat_id, message_id) DO UPDATE SET deliveries = m.deliveries + 1
+       RETURNING (SELECT ord FROM input WHERE input.chat_id = m.chat_id AND input.message_id = m.message_id) AS ord,
+                 m.id, (xmax = 0) AS inserted, m.status, m.duplicate_of
+     ),
+     fresh AS (SELECT id FROM ins WHERE inserted AND status = 'accepted'),
+     ${enqueueCte({ name: "enq", id: "(SELECT id FROM task)", payload: "(SELECT jsonb_build_object('messageIds', jsonb_agg(id::text ORDER BY id)) FROM fresh HAVING count(*) > 0)", typeParam: 15, maxAttemptsParam: 16, notifyParam: 17 })},
+     mx AS (
+       SELECT x.* FROM unnest($18::text[], $19::text[], $20::int[], $21::text[], $22::int[]) AS x(sha, ct, size, key, ord)
+        JOIN ins ON ins.ord = x.ord AND ins.inserted
+     ),
+     up AS (
+       INSERT INTO whatsapp_media AS w (sha256, content_type, size_bytes, storage_key, "references")
+       SELECT sha, min(ct), min(size), min(key), count(*) FROM mx GROUP BY sha ORDER BY sha
+       ON CONFLICT (sha256) DO UPDATE SET "references" = w."references" + EXCLUDED."references"
+       RETURNING sha256, (xmax = 0) AS inserted
+     ),
+     mres AS (SELECT mx.ord, up.inserted AND mx.ord = (SELECT min(ord) FROM mx m2 WHERE m2.sha = mx.sha) AS uploaded FROM mx JOIN up ON up.sha256 = mx.sha),
+     ${COUNT_CTES_FROM(`VALUES ('accepted', (SELECT count(*) FROM fresh)), ('deduped', $23 - (SELECT count(*) FROM fresh)),
+                        ('media_uploaded', (SELECT count(*) FROM mres WHERE uploaded)), ('media_deduped', $24 - (SELECT count(*) FROM mres WHERE uploaded)),
+                        ('media_failed', $25::bigint)`)},
+     ${FAILURE_LOG_CTES(26)},
+     touched AS (
+       -- At most every 5 s per collector, so batches do not queue on its row lock.
+       UPDATE whatsapp_collectors SET last_batch_at = now()
+        WHERE id = $11 AND (last_batch_at IS NULL OR last_batch_at < now() - interval '5 seconds') RETURNING 1
+     )
+     SELECT ins.ord, ins.id::text, ins.inserted, ins.status, ins.duplicate_of::text, mres.uploaded, (SELECT id::text FROM enq) AS task_id,
+            (SELECT count(*) FROM enq_woken) AS woken, (SELECT count(*) FROM wa_pruned) AS pruned, (SELECT count(*) FROM touched) AS touched
+       FROM ins LEFT JOIN mres ON mres.ord = ins.ord`,
+    values: [
+      unique, ms.map((m) => m.chat_id), ms.map((m) => m.chat_title), ms.map((m) => m.message_id), ms.map((m) => m.sender),
+      ms.map((m) => m.timestamp.toISOString()), ms.map((m) => m.text), unique.map((i) => hashes[i]), unique.map((i) => mediaSha[i]),
+      unique.map((i) => inBatchDuplicateOf[i]), batch.client_id, batch.run_id ?? null, receivedAt.toISOString(), s.WHATSAPP_DEDUPE_WINDOW_SECONDS,
+      EXTRACT_TASK_TYPE, EXTRACT_MAX_ATTEMPTS, notify,
+      stored.map((m) => m.sha), stored.map((m) => m.type), stored.map((m) => m.size), stored.map((m) => m.key), stored.map((m) => m.ord),
+      batch.messages.length, mediaOk, failures.length,
+      ...failureParams(failures),
+    ],
   });
   waker().committed(notify);
 

@@ -19,6 +19,7 @@ async function seed(ageDays: number, tag: string) {
   await pool().query(`INSERT INTO whatsapp_offers (message_row_id, client_id, product, price, currency, created_at) VALUES ($1, 'retention', 'rice', 10, 'USD', $2)`, [rows[0].id, at]);
   await pool().query(`INSERT INTO whatsapp_counters (bucket, name, shard, count) VALUES (date_trunc('minute', $1::timestamptz), $2, 0, 1)`, [at, `retention_${tag}_${run}`]);
   await pool().query(`INSERT INTO whatsapp_failures (at, kind, reason, client_id) VALUES ($1, 'auth', 'invalid_token', $2)`, [at, `retention-${tag}-${run}`]);
+  await pool().query(`INSERT INTO whatsapp_content_claims (chat_id, content_hash, message_row_id, claimed_at) VALUES ($1, $2, $3, $4)`, [`chat-${run}`, `${tag}-${run}`, rows[0].id, at]);
   return rows[0].id;
 }
 
@@ -27,6 +28,7 @@ const exists = async (id: string) => ({
   offer: (await pool().query(`SELECT 1 FROM whatsapp_offers WHERE message_row_id = $1`, [id])).rowCount,
 });
 const counterRows = async (tag: string) => (await pool().query(`SELECT 1 FROM whatsapp_counters WHERE name = $1`, [`retention_${tag}_${run}`])).rowCount;
+const claimRows = async (tag: string) => (await pool().query(`SELECT 1 FROM whatsapp_content_claims WHERE content_hash = $1`, [`${tag}-${run}`])).rowCount;
 const failureRows = async (tag: string) => (await pool().query(`SELECT 1 FROM whatsapp_failures WHERE client_id = $1`, [`retention-${tag}-${run}`])).rowCount;
 
 afterEach(() => {
@@ -46,6 +48,9 @@ describe("WhatsApp retention", () => {
     expect(await exists(recent)).toEqual({ message: 1, offer: 1 });
     expect([await counterRows("old"), await counterRows("recent")]).toEqual([0, 1]);
     expect([await failureRows("old"), await failureRows("recent")]).toEqual([0, 1]);
+    // Claims live as long as the dedupe window (600 s by default): both seeded claims are older.
+    expect(r.claims).toBeGreaterThanOrEqual(2);
+    expect([await claimRows("old"), await claimRows("recent")]).toEqual([0, 0]);
     expect((await pool().query(`SELECT count(*)::int AS n FROM whatsapp_counter_totals`)).rows[0].n).toBe(totalsBefore);
   });
 

@@ -2,7 +2,7 @@ import "server-only";
 // WhatsApp retention (lib/platform/retention.ts): messages older than
 // WHATSAPP_MESSAGES_RETENTION_DAYS (their offers go with them, by foreign key), per-minute counter
 // rows older than WHATSAPP_COUNTERS_RETENTION_DAYS and failure-log rows older than
-// WHATSAPP_FAILURES_RETENTION_DAYS. The running totals are never pruned: /metrics/whatsapp's
+// WHATSAPP_FAILURES_RETENTION_DAYS, and content-dedupe claims past the dedupe window. The running totals are never pruned: /metrics/whatsapp's
 // totals stay all-time; only the per-minute history behind charts and alert deltas is bounded.
 import type pg from "pg";
 import { deleteInBatches, RETENTION_BATCH, retentionWorker } from "@/lib/platform/retention";
@@ -11,7 +11,7 @@ import { whatsappSettings } from "./settings";
 
 const DAY_MS = 86_400_000;
 
-export async function pruneWhatsapp(pool: pg.Pool, now = new Date()): Promise<{ messages: number; counterRows: number; failures: number }> {
+export async function pruneWhatsapp(pool: pg.Pool, now = new Date()): Promise<{ messages: number; counterRows: number; failures: number; claims: number }> {
   const s = whatsappSettings();
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const messages = await deleteInBatches(
@@ -29,7 +29,13 @@ export async function pruneWhatsapp(pool: pg.Pool, now = new Date()): Promise<{ 
     `DELETE FROM whatsapp_failures WHERE id IN (SELECT id FROM whatsapp_failures WHERE at < $1 LIMIT ${RETENTION_BATCH})`,
     [before(s.WHATSAPP_FAILURES_RETENTION_DAYS)],
   );
-  return { messages, counterRows, failures };
+  // A claim older than the dedupe window no longer dedupes anything (ingest would take it over).
+  const claims = await deleteInBatches(
+    pool,
+    `DELETE FROM whatsapp_content_claims WHERE ctid IN (SELECT ctid FROM whatsapp_content_claims WHERE claimed_at < $1 LIMIT ${RETENTION_BATCH})`,
+    [new Date(now.getTime() - s.WHATSAPP_DEDUPE_WINDOW_SECONDS * 1000)],
+  );
+  return { messages, counterRows, failures, claims };
 }
 
 export function whatsappRetentionWorker(pool: () => pg.Pool): WorkerDefinition {

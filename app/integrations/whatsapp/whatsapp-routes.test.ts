@@ -193,6 +193,20 @@ describe("dedupe", () => {
     expect(results.filter((r) => r.deduped === 1).every((r) => r.messages[0].duplicate_of === original)).toBe(true);
   });
 
+  it("accepts the same content again once the dedupe window has passed (the claim is taken over)", async () => {
+    process.env.WHATSAPP_DEDUPE_WINDOW_SECONDS = "1";
+    onTestFinished(() => void delete process.env.WHATSAPP_DEDUPE_WINDOW_SECONDS);
+    const text = `window ${run}`;
+    const first = await (await send(batch(uid("client"), [{ text }]))).json();
+    const copy = await (await send(batch(uid("client"), [{ text }]))).json();
+    expect([first.accepted, copy.deduped, copy.messages[0].duplicate_of]).toEqual([1, 1, first.messages[0].id]);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const later = await (await send(batch(uid("client"), [{ text }]))).json();
+    expect(later).toMatchObject({ accepted: 1, deduped: 0 });
+    const again = await (await send(batch(uid("client"), [{ text }]))).json();
+    expect(again.messages[0].duplicate_of).toBe(later.messages[0].id);
+  });
+
   it("points a same-content copy at the stored row when its first copy in the batch is a replay", async () => {
     const client = uid("client");
     const original = batch(client, [{ text: `replayed ${run}` }]);
