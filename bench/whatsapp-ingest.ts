@@ -67,7 +67,7 @@ async function main() {
           // 10 % replays of an earlier message: exercises the dedupe path.
           if (i % 10 === 9 && recent.length) return recent[(seq + i) % recent.length];
           const n = seq++;
-          return { message_id: `b-${run}-${batchSize}-${lane}-${n}`, chat_id: `chat-${n % 50}`, chat_title: "Bench traders", sender: "+15550000", timestamp: Math.floor(Date.now() / 1000), text: `Selling item ${run}-${n} - $${100 + (n % 900)}` };
+          return { message_id: `b-${run}-${batchSize}-${rate}-${lane}-${n}`, chat_id: `chat-${n % 50}`, chat_title: "Bench traders", sender: "+15550000", timestamp: Math.floor(Date.now() / 1000), text: `Selling item ${run}-${batchSize}-${rate}-${n} - $${100 + (n % 900)}` };
         });
         recent.push(msgs[0]);
         if (recent.length > 200) recent.shift();

@@ -1,6 +1,6 @@
 import "server-only";
 // Accepting a batch: authenticate (401), verify the signature over the raw body (403), limit the
-// client's rate (429), validate, store media, then in one transaction store the messages — new
+// client's rate (429), validate, store media, then in one statement store the messages — new
 // ones `accepted`, replays and same-content copies `duplicate` — and enqueue their extraction.
 // Every rejection is counted and logged for `recent_failures` before the error is thrown.
 import { createHash } from "node:crypto";
