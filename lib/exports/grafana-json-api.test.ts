@@ -20,6 +20,9 @@ function select(doc: unknown, jsonPath: string): unknown[] {
   return values;
 }
 
+/** Fields the payload may hold as null (FailureView.status: media failures have no HTTP status). */
+const NULLABLE = ["$.recent_failures[*].status"];
+
 interface Target {
   urlPath: string;
   method: string;
@@ -52,6 +55,7 @@ describe("WhatsApp JSON API dashboard", () => {
   });
 
   it("selects values of the declared type from a real payload, at a route that exists", async () => {
+    await recordFailures(pool(), [{ kind: "media", reason: "too_large", clientId: "grafana-json-test", chatTitle: "Dashboard check" }], { media_failed: 1 });
     await recordFailures(pool(), [{ kind: "rate_limit", reason: "rate_limited", status: 429, clientId: "grafana-json-test", chatTitle: "Dashboard check" }], { rate_limited: 1 });
     const payload = JSON.parse(JSON.stringify(await metricsPayload()));
     for (const p of dashboard.panels) {
@@ -63,6 +67,10 @@ describe("WhatsApp JSON API dashboard", () => {
         const values = select(payload, f.jsonPath);
         expect(values.length, `${p.title}: ${f.jsonPath}`).toBeGreaterThan(0);
         for (const v of values) {
+          if (v === null) {
+            expect(NULLABLE, `${f.jsonPath} may not be null`).toContain(f.jsonPath);
+            continue;
+          }
           if (f.type === "number") expect(typeof v, f.jsonPath).toBe("number");
           else if (f.type === "time") expect(Number.isNaN(Date.parse(v as string)), f.jsonPath).toBe(false);
           else expect(typeof v, f.jsonPath).toBe("string");
