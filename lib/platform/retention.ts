@@ -22,6 +22,15 @@ export async function deleteInBatches(pool: pg.Pool, sql: string, params: unknow
   }
 }
 
+/**
+ * Deletes the rows of `table` whose `column` is before `before`, in batches. `key` picks the rows
+ * of a batch: a unique id column, or `ctid` for tables keyed by several columns. Names are ours
+ * (constants in the callers), never input.
+ */
+export function deleteOlderThan(pool: pg.Pool, o: { table: string; key: string; column: string; before: Date }): Promise<number> {
+  return deleteInBatches(pool, `DELETE FROM ${o.table} WHERE ${o.key} IN (SELECT ${o.key} FROM ${o.table} WHERE ${o.column} < $1 LIMIT ${RETENTION_BATCH})`, [o.before]);
+}
+
 export interface RetentionWorkerOptions {
   name: string;
   everyMs: number;

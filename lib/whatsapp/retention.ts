@@ -5,7 +5,7 @@ import "server-only";
 // WHATSAPP_FAILURES_RETENTION_DAYS, and content-dedupe claims past the dedupe window. The running totals are never pruned: /metrics/whatsapp's
 // totals stay all-time; only the per-minute history behind charts and alert deltas is bounded.
 import type pg from "pg";
-import { deleteInBatches, RETENTION_BATCH, retentionWorker } from "@/lib/platform/retention";
+import { deleteOlderThan, retentionWorker } from "@/lib/platform/retention";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
 import { whatsappSettings } from "./settings";
 
@@ -14,27 +14,11 @@ const DAY_MS = 86_400_000;
 export async function pruneWhatsapp(pool: pg.Pool, now = new Date()): Promise<{ messages: number; counterRows: number; failures: number; claims: number }> {
   const s = whatsappSettings();
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
-  const messages = await deleteInBatches(
-    pool,
-    `DELETE FROM whatsapp_messages WHERE id IN (SELECT id FROM whatsapp_messages WHERE received_at < $1 LIMIT ${RETENTION_BATCH})`,
-    [before(s.WHATSAPP_MESSAGES_RETENTION_DAYS)],
-  );
-  const counterRows = await deleteInBatches(
-    pool,
-    `DELETE FROM whatsapp_counters WHERE ctid IN (SELECT ctid FROM whatsapp_counters WHERE bucket < $1 LIMIT ${RETENTION_BATCH})`,
-    [before(s.WHATSAPP_COUNTERS_RETENTION_DAYS)],
-  );
-  const failures = await deleteInBatches(
-    pool,
-    `DELETE FROM whatsapp_failures WHERE id IN (SELECT id FROM whatsapp_failures WHERE at < $1 LIMIT ${RETENTION_BATCH})`,
-    [before(s.WHATSAPP_FAILURES_RETENTION_DAYS)],
-  );
+  const messages = await deleteOlderThan(pool, { table: "whatsapp_messages", key: "id", column: "received_at", before: before(s.WHATSAPP_MESSAGES_RETENTION_DAYS) });
+  const counterRows = await deleteOlderThan(pool, { table: "whatsapp_counters", key: "ctid", column: "bucket", before: before(s.WHATSAPP_COUNTERS_RETENTION_DAYS) });
+  const failures = await deleteOlderThan(pool, { table: "whatsapp_failures", key: "id", column: "at", before: before(s.WHATSAPP_FAILURES_RETENTION_DAYS) });
   // A claim older than the dedupe window no longer dedupes anything (ingest would take it over).
-  const claims = await deleteInBatches(
-    pool,
-    `DELETE FROM whatsapp_content_claims WHERE ctid IN (SELECT ctid FROM whatsapp_content_claims WHERE claimed_at < $1 LIMIT ${RETENTION_BATCH})`,
-    [new Date(now.getTime() - s.WHATSAPP_DEDUPE_WINDOW_SECONDS * 1000)],
-  );
+  const claims = await deleteOlderThan(pool, { table: "whatsapp_content_claims", key: "ctid", column: "claimed_at", before: new Date(now.getTime() - s.WHATSAPP_DEDUPE_WINDOW_SECONDS * 1000) });
   return { messages, counterRows, failures, claims };
 }
 

@@ -2,7 +2,7 @@
 // TELEMETRY_REQUEST_STATS_RETENTION_DAYS and sampled traces beyond their bound are deleted in
 // small batches (short transactions, no long locks). Every instance may run it; deletes are idempotent.
 import type pg from "pg";
-import { deleteInBatches, RETENTION_BATCH as BATCH, retentionWorker } from "../retention";
+import { deleteOlderThan, retentionWorker } from "../retention";
 import type { WorkerDefinition } from "../worker-runtime";
 import { asInternal } from "./context";
 import { telemetrySettings } from "./settings";
@@ -16,12 +16,8 @@ export async function pruneTelemetry(pool: pg.Pool, now = new Date()): Promise<{
   return asInternal(async () => {
     const eventsBefore = new Date(now.getTime() - s.TELEMETRY_EVENTS_RETENTION_HOURS * 3_600_000);
     const statsBefore = new Date(now.getTime() - s.TELEMETRY_REQUEST_STATS_RETENTION_DAYS * 86_400_000);
-    const events = await deleteInBatches(pool, `delete from telemetry_events where id in (select id from telemetry_events where at < $1 limit ${BATCH})`, [eventsBefore]);
-    const requestMinutes = await deleteInBatches(
-      pool,
-      `delete from http_request_minutes where ctid in (select ctid from http_request_minutes where minute < $1 limit ${BATCH})`,
-      [statsBefore],
-    );
+    const events = await deleteOlderThan(pool, { table: "telemetry_events", key: "id", column: "at", before: eventsBefore });
+    const requestMinutes = await deleteOlderThan(pool, { table: "http_request_minutes", key: "ctid", column: "minute", before: statsBefore });
     const { rowCount } = await pool.query(
       `delete from telemetry_spans where trace_id not in (
          select trace_id from telemetry_spans group by trace_id order by max(start_at) desc limit ${MAX_SAMPLED_TRACES})`,
