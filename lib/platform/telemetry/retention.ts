@@ -2,24 +2,16 @@
 // TELEMETRY_REQUEST_STATS_RETENTION_DAYS and sampled traces beyond their bound are deleted in
 // small batches (short transactions, no long locks). Every instance may run it; deletes are idempotent.
 import type pg from "pg";
+import { DELETE_BATCH, deleteInBatches } from "../batch-delete";
 import { logger } from "../logger";
 import type { WorkerDefinition } from "../worker-runtime";
 import { asInternal, outsideWork } from "./context";
 import { telemetrySettings } from "./settings";
 
-const BATCH = 10_000;
+const BATCH = DELETE_BATCH;
 const EVERY_MS = 5 * 60_000;
 /** Spans of at most this many sampled traces are kept (the newest). */
 export const MAX_SAMPLED_TRACES = 500;
-
-async function deleteInBatches(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { rowCount } = await pool.query(sql, params);
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < BATCH) return total;
-  }
-}
 
 export async function pruneTelemetry(pool: pg.Pool, now = new Date()): Promise<{ events: number; requestMinutes: number; spans: number }> {
   const s = telemetrySettings();
