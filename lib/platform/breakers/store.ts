@@ -349,3 +349,30 @@ async function operatorChange(
   );
   return parseChange(rows);
 }
+
+/** Per breaker: OPEN ↔ HALF_OPEN transitions since `since` (flapping), breakers with none omitted. */
+export async function flapCounts(db: Queryable, names: string[], since: Date): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ breaker: string; n: number }>(
+    `SELECT breaker, count(*)::int AS n FROM circuit_breaker_transitions
+      WHERE breaker = ANY($1::text[]) AND at >= $2
+        AND ((from_state = 'open' AND to_state = 'half_open') OR (from_state = 'half_open' AND to_state = 'open'))
+      GROUP BY breaker`,
+    [names, since],
+  );
+  return new Map(rows.map((r) => [r.breaker, Number(r.n)]));
+}
+
+/**
+ * Breakers that are open or half-open (not forced: an operator's hold is deliberate) and have not
+ * been closed at any time since `since`: stuck open for at least the window.
+ */
+export async function openSince(db: Queryable, names: string[], since: Date): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT b.name FROM circuit_breakers b
+      WHERE b.name = ANY($1::text[]) AND b.state <> 'closed' AND NOT b.forced AND b.opened_at IS NOT NULL
+        AND (SELECT max(t.at) FROM circuit_breaker_transitions t WHERE t.breaker = b.name AND t.from_state = 'closed') < $2
+      ORDER BY b.name`,
+    [names, since],
+  );
+  return rows.map((r) => r.name);
+}
