@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { sharedBreaker, stopBreakerListener } from "../lib/platform/breakers";
 import { signIn } from "./helpers";
 
 // The circuit breakers panel. This spec process is one more instance sharing the breakers' state
@@ -13,19 +14,14 @@ test.beforeAll(() => {
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
 });
 test.afterAll(async () => {
-  const { stopBreakerListener } = await import("../lib/platform/breakers");
   await stopBreakerListener(pool);
   await pool.end();
 });
 
-async function breaker(platform: string) {
-  process.env.LOG_LEVEL = "silent"; // before the logger is created by the import
-  const { sharedBreaker } = await import("../lib/platform/breakers");
-  return sharedBreaker(pool, platform, SETTINGS, { listen: false, cacheTtlMs: 100 });
-}
+const breaker = (platform: string) => sharedBreaker(pool, platform, SETTINGS, { listen: false, cacheTtlMs: 100 });
 
 test("on-call sees a breaker open on failures and close after a successful probe; a viewer cannot act", async ({ page }) => {
-  const b = await breaker("instagram");
+  const b = breaker("instagram");
   await b.state();
   await signIn(page, "viewer", "/reconciliation/breakers");
   await expect(page.getByRole("heading", { name: "Circuit breakers" })).toBeVisible();
