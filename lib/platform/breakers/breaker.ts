@@ -258,8 +258,8 @@ export function sharedBreaker(pool: pg.Pool, name: string, settings: BreakerSett
     await ensure();
     const e = c.entries.get(name);
     const age = e ? Date.now() - e.fetchedAt : Infinity;
-    if (e && age <= ttl) return e.snap;
-    if (e && age <= 10 * ttl) {
+    if (e && age < ttl) return e.snap;
+    if (e && age < 10 * ttl) {
       void refresh(e);
       return e.snap;
     }
