@@ -1,33 +1,12 @@
-// The JSON of GET /api/v1/reconciliation/breakers (dates as ISO strings). Client-safe.
-export type BreakerStateName = "closed" | "open" | "half_open";
+// The JSON of GET /api/v1/reconciliation/breakers: the platform's types with dates as ISO strings.
+// Type-only imports, so this stays client-safe.
+import type { BreakerSnapshot, BreakerState, Transition } from "@/lib/platform/breakers/store";
 
-export interface BreakerView {
-  name: string;
-  state: BreakerStateName;
-  forced: boolean;
-  failuresInWindow: number;
-  failureThreshold: number;
-  openCooldownSeconds: number;
-  halfOpenProbeCount: number;
-  failureWindowSeconds: number;
-  openedAt: string | null;
-  nextProbeAt: string | null;
-  probesLeft: number;
-  probesPassed: number;
-  lastFailure: string | null;
-  updatedAt: string;
-}
+type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
-export interface TransitionView {
-  id: string;
-  from: BreakerStateName;
-  to: BreakerStateName;
-  cause: string;
-  detail: string | null;
-  actor: string | null;
-  reason: string | null;
-  at: string;
-}
+export type BreakerStateName = BreakerState;
+export type BreakerView = Jsonified<BreakerSnapshot>;
+export type TransitionView = Jsonified<Transition>;
 
 export interface BoardView {
   generatedAt: string;
