@@ -46,7 +46,7 @@ export function ActionDialog({ platform, action, onClose, onDone }: { platform: 
       ref={ref}
       onClose={onClose}
       aria-labelledby={`breaker-dialog-${platform}`}
-      className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <form onSubmit={submit} className="space-y-3 p-4">
         <h2 id={`breaker-dialog-${platform}`} className="text-base font-semibold">
