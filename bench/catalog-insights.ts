@@ -33,7 +33,8 @@ async function main() {
   await ensureOpsdeckDatabase(url);
   const { pool } = await import("@/lib/platform/db");
   const { addToRollups } = await import("@/lib/catalog/demo-traffic");
-  const { cachedInsights, insights, observabilitySnapshot, zeroResultsRate } = await import("@/lib/catalog/insights");
+  const { insights, observabilitySnapshot, zeroResultsRate } = await import("@/lib/catalog/insights");
+  const { refreshInsightSnapshots, servedInsights } = await import("@/lib/catalog/insight-snapshots");
   const db = pool();
   const { rows: [{ n }] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog_searches`);
   if (n !== ROWS || process.env.BENCH_REGENERATE === "1") {
@@ -53,17 +54,22 @@ async function main() {
   );
   const env = await machine(url);
 
-  const cases: [string, () => Promise<unknown>][] = [
-    ["insights 24h (all tables + chart)", () => insights(db, "24h")],
-    ["insights 7d", () => insights(db, "7d")],
-    ["insights 30d", () => insights(db, "30d")],
-    ["insights 30d as served: cache hits (30 s cache)", () => cachedInsights(db, "30d")],
+  // The computations are what the worker pays once a minute; readers pay the snapshot reads.
+  const cases: [string, () => Promise<unknown>, kind?: "floor" | "background"][] = [
+    ["computing insights 24h (all tables + chart)", () => insights(db, "24h"), "background"],
+    ["computing insights 7d", () => insights(db, "7d"), "background"],
+    ["computing insights 30d", () => insights(db, "30d"), "background"],
+    ["snapshot refresh, all three windows (the worker, once a minute)", () => refreshInsightSnapshots(db, { refreshMs: 0 }), "background"],
+    ["served 24h (snapshot: page, API, export)", () => servedInsights(db, "24h")],
+    ["served 7d (snapshot)", () => servedInsights(db, "7d")],
+    ["served 30d (snapshot)", () => servedInsights(db, "30d")],
+    ["served 30d, limit 100 (snapshot)", () => servedInsights(db, "30d", 100)],
     ["zero-result rate, 1 h sliding window", () => zeroResultsRate(db)],
     ["observability endpoint payload", () => observabilitySnapshot(db)],
   ];
   const rows = [];
   const results: Record<string, { p50: number; p95: number }> = {};
-  for (const [name, fn] of cases) {
+  for (const [name, fn, kind = "floor"] of cases) {
     await fn(); // warm
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -73,7 +79,7 @@ async function main() {
     }
     const s = summarize(times);
     results[name] = { p50: s.p50, p95: s.p95 };
-    rows.push({ query: name, runs: s.n, "p50 ms": round(s.p50, 1), "p95 ms": round(s.p95, 1), "max ms": round(s.max, 1), verdict: s.p95 <= AIM_MS ? "met" : `missed by ${round(s.p95 - AIM_MS, 1)} ms` });
+    rows.push({ query: name, runs: s.n, "p50 ms": round(s.p50, 1), "p95 ms": round(s.p95, 1), "max ms": round(s.max, 1), verdict: kind === "background" ? "worker (no floor)" : s.p95 <= AIM_MS ? "met" : `missed by ${round(s.p95 - AIM_MS, 1)} ms` });
   }
   console.log(`\nCatalog insights over ${ROWS.toLocaleString("en")} logged searches (${shape.clicks.toLocaleString("en")} clicks, ${shape.queries.toLocaleString("en")} distinct queries, ${shape.rollups.toLocaleString("en")} rollup rows, hour and day)\n`);
   printTable(rows);

@@ -89,7 +89,7 @@ async function main() {
             (select count(*)::int from (select task_id from fulfillment_attempts where outcome = 'succeeded' group by task_id having count(*) > 1) d) as completed_twice,
             (select count(*)::int from fulfillment_attempts where task_id = any($1::bigint[]) and outcome = 'lease_expired' and worker_id = 'crash-A') as lease_expired_attempts,
             (select count(*)::int from fulfillment_attempts where task_id = any($1::bigint[]) and outcome = 'succeeded' and worker_id = 'crash-B') as finished_by_b,
-            (select count(*)::int from fulfillment_attempts where outcome = 'running') as attempts_left_running`,
+            (select count(*)::int from fulfillment_tasks where status = 'running') as attempts_left_running`,
     [held],
   );
   const c = check[0];

@@ -31,6 +31,7 @@ import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
+import { catalogHousekeepingDefinition } from "./catalog/insight-snapshots";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
 export const taskHandlers = (): HandlerRegistry => ({
@@ -50,6 +51,7 @@ export const workers: WorkerDefinition[] = [
   whatsappRetentionWorker(pool),
   bulkResumer,
   catalogSimulator,
+  catalogHousekeepingDefinition,
 ];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */

@@ -101,7 +101,7 @@ async function main() {
             (select coalesce(max(attempts), 0)::int from fulfillment_tasks) as most_attempts,
             (select count(*)::int from (select task_id from fulfillment_attempts where outcome = 'succeeded' group by task_id having count(*) > 1) d) as completed_twice,
             (select count(*)::int from fulfillment_attempts where outcome = 'lease_expired') as lease_expired_attempts,
-            (select count(*)::int from fulfillment_attempts where outcome = 'running') as attempts_left_running`,
+            (select count(*)::int from fulfillment_tasks where status = 'running') as attempts_left_running`,
   );
   const c = check[0];
   await db.end();

@@ -98,7 +98,8 @@ export function printJson(name: string, data: unknown): void {
 /** A child benchmark process running TypeScript the same way as the CLI (tsx, react-server conditions). */
 export function spawnTs(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   return fork(path.resolve(script), args, {
-    execArgv: ["--conditions=react-server", "--import", "tsx"],
+    // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the children.
+    execArgv: ["--conditions=react-server", "--import", "tsx", ...(process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

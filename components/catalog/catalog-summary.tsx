@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { Card, ErrorNote, Stat } from "@/components/ui";
 import { pool } from "@/lib/platform/db";
-import { cachedInsights, zeroResultsRate } from "@/lib/catalog/insights";
+import { zeroResultsRate } from "@/lib/catalog/insights";
+import { servedInsights } from "@/lib/catalog/insight-snapshots";
 
 const pct = (r: number | null) => (r === null ? "not enough searches" : `${(r * 100).toFixed(1)}%`);
 
@@ -9,7 +10,7 @@ const pct = (r: number | null) => (r === null ? "not enough searches" : `${(r * 
 export async function CatalogSummary() {
   let now, day;
   try {
-    [now, day] = await Promise.all([zeroResultsRate(pool()), cachedInsights(pool(), "24h", 5)]);
+    [now, day] = await Promise.all([zeroResultsRate(pool()), servedInsights(pool(), "24h", 5)]);
   } catch (err) {
     return <ErrorNote>Could not read catalog figures ({(err as Error).message}).</ErrorNote>;
   }

@@ -147,7 +147,7 @@ export function windowBounds(window: InsightWindow, now: Date): { from: Date; to
   return { from, to, previousFrom: new Date(from.getTime() - buckets * ms) };
 }
 
-export async function insights(db: pg.Pool, window: InsightWindow, opts: { now?: Date; limit?: number } = {}): Promise<Insights> {
+export async function insights(db: pg.Pool | pg.PoolClient, window: InsightWindow, opts: { now?: Date; limit?: number } = {}): Promise<Insights> {
   const now = opts.now ?? new Date();
   const limit = opts.limit ?? 20;
   const { from, to, previousFrom } = windowBounds(window, now);

@@ -17,6 +17,12 @@ const schema = z.object({
   CATALOG_SEARCH_TITLE_TIER_MIN_PRODUCTS: int(500, 1),
   /** Products the demo seeder creates (deterministic; idempotent). */
   CATALOG_DEMO_PRODUCTS: int(10_000, 0),
+  /** Raw search log (and its clicks): the sliding zero-result rate reads it; insights read rollups. */
+  CATALOG_SEARCH_LOG_RETENTION_DAYS: int(30, 1),
+  /** Hour rollups feed the 24h window and its previous 24 h for trending: at least 3 days. */
+  CATALOG_HOUR_ROLLUP_RETENTION_DAYS: int(7, 3),
+  /** Day rollups feed the 30d window and its previous 30 days: at least 61 days. */
+  CATALOG_DAY_ROLLUP_RETENTION_DAYS: int(400, 61),
   OPSDECK_SIMULATOR: bool(false),
   /** Demo traffic: searches per second run by the catalog simulator. */
   CATALOG_SIMULATOR_SEARCHES_PER_SECOND: z.coerce.number().positive().default(1),

@@ -139,12 +139,14 @@ export interface ClaimedTask {
 
 /**
  * Claims up to `limit` tasks in one statement: first running tasks whose lease expired (their
- * worker died; the open attempt is closed as `lease_expired`), then due retries, then due pending
+ * worker died; their attempt is recorded as `lease_expired`), then due retries, then due pending
  * tasks — each picked with FOR UPDATE SKIP LOCKED on an index-ordered scan. Every branch has the
  * constant LIMIT (rows locked but not picked are released at statement end): a computed LIMIT
  * makes the planner assume thousands of rows and switch on JIT, which cost ~120 ms per claim. An expired task that
  * already used all its attempts is dead-lettered instead of run again (a poison task that kills
- * workers must not loop forever). One attempt row per claimed task, inserted in the same statement.
+ * workers must not loop forever). The running attempt lives on the task row (attempts, lease owner,
+ * attempt_started_at); its one attempt row is inserted when it ends (complete, fail, or expiry here):
+ * one write per attempt instead of an insert at claim and an update at the end.
  * The updates find their rows by primary key (`= ANY(ARRAY(…))`): joined `FROM picked`, the planner
  * hashed the whole table instead, so every claim grew slower with every finished task kept. Only
  * rows picked from `expired` are still 'running' in the statement's snapshot.
@@ -172,12 +174,13 @@ WITH expired AS (
     UNION ALL SELECT id, false, 2 FROM fresh
   ) u ORDER BY pri LIMIT $2
 ), closed AS (
-  UPDATE fulfillment_attempts a
-     SET outcome = 'lease_expired', finished_at = now(),
-         duration_ms = (extract(epoch FROM now() - a.started_at) * 1000)::int,
-         error_class = 'LeaseExpired', error_message = 'The worker stopped renewing its lease (crashed or lost the database).'
-   WHERE a.task_id = ANY(ARRAY(SELECT id FROM picked WHERE was_expired)) AND a.outcome = 'running'
-   RETURNING a.task_type
+  -- The expired attempt's row, from the task as it was before this statement (same snapshot).
+  INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, lease_expires_at, outcome, duration_ms, error_class, error_message)
+  SELECT t.id, t.attempts, t.task_type, coalesce(t.lease_owner, 'unknown'), coalesce(t.attempt_started_at, t.lease_expires_at), now(), t.lease_expires_at,
+         'lease_expired', (extract(epoch FROM now() - coalesce(t.attempt_started_at, t.lease_expires_at)) * 1000)::int,
+         'LeaseExpired', 'The worker stopped renewing its lease (crashed or lost the database).'
+    FROM fulfillment_tasks t WHERE t.id = ANY(ARRAY(SELECT id FROM picked WHERE was_expired))
+  RETURNING task_type
 ), counted AS (
   INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count)
   SELECT date_trunc('minute', now()), task_type, 'lease_expired', ${COUNTER_SHARD}, count(*) FROM closed GROUP BY task_type
@@ -192,13 +195,10 @@ WITH expired AS (
    RETURNING t.id
 ), claimed AS (
   UPDATE fulfillment_tasks t
-     SET status = 'running', attempts = t.attempts + 1, lease_owner = $1,
+     SET status = 'running', attempts = t.attempts + 1, lease_owner = $1, attempt_started_at = now(),
          lease_expires_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
    WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND NOT (t.status = 'running' AND t.attempts >= t.max_attempts)
    RETURNING t.id, t.task_type, t.payload, t.attempts, t.max_attempts, t.order_item_id, t.lease_expires_at
-), opened AS (
-  INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, lease_expires_at, outcome)
-  SELECT id, attempts, task_type, $1, lease_expires_at, 'running' FROM claimed
 )
 SELECT id, task_type, payload, attempts, max_attempts, order_item_id FROM claimed ORDER BY id`;
 
@@ -230,12 +230,10 @@ export async function complete(client: Queryable, workerId: string, done: { id: 
           SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
          FROM input i
         WHERE t.id = i.id AND t.lease_owner = $1 AND t.status = 'running'
-        RETURNING t.id, t.attempts, t.task_type, i.duration_ms
+        RETURNING t.id, t.attempts, t.task_type, t.attempt_started_at, i.duration_ms
      ), a AS (
-       UPDATE fulfillment_attempts a
-          SET outcome = 'succeeded', finished_at = now(), duration_ms = t.duration_ms
-         FROM t
-        WHERE a.task_id = t.id AND a.attempt = t.attempts AND a.outcome = 'running'
+       INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, duration_ms)
+       SELECT id, attempts, task_type, $1, coalesce(attempt_started_at, now()), now(), 'succeeded', duration_ms FROM t
      ), c AS (
        INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
        SELECT date_trunc('minute', now()), task_type, 'succeeded', ${COUNTER_SHARD}, count(*), sum(duration_ms) FROM t GROUP BY task_type
@@ -272,14 +270,14 @@ export async function fail(client: Queryable, workerId: string, f: FailureRecord
               last_error_class = $5, last_error = $6, error_fingerprint = $8,
               lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE id = $2 AND lease_owner = $1 AND status = 'running'
-        RETURNING id, attempts, task_type
+        RETURNING id, attempts, task_type, attempt_started_at
      ), a AS (
-       UPDATE fulfillment_attempts a
-          SET outcome = CASE WHEN $3 THEN 'dead_lettered'::attempt_outcome ELSE 'failed'::attempt_outcome END,
-              finished_at = now(), duration_ms = $9, error_class = $5, error_message = $6, error_stack = $7,
-              backoff_ms = CASE WHEN $3 THEN NULL ELSE $4::int END
+       INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, duration_ms,
+                                         error_class, error_message, error_stack, backoff_ms)
+       SELECT id, attempts, task_type, $1, coalesce(attempt_started_at, now()), now(),
+              CASE WHEN $3 THEN 'dead_lettered'::attempt_outcome ELSE 'failed'::attempt_outcome END, $9, $5, $6, $7,
+              CASE WHEN $3 THEN NULL ELSE $4::int END
          FROM t
-        WHERE a.task_id = t.id AND a.attempt = t.attempts AND a.outcome = 'running'
      ), c AS (
        INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
        SELECT date_trunc('minute', now()), task_type, CASE WHEN $3 THEN 'dead_lettered' ELSE 'retried' END, ${COUNTER_SHARD}, 1, $9 FROM t

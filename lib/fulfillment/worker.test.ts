@@ -3,6 +3,7 @@ import net from "node:net";
 import type pg from "pg";
 import { backoffMs, errorFingerprint, NonRetryableError, normaliseMessage } from "./errors";
 import { claim, complete, enqueue } from "./queue";
+import { taskDetail } from "./dead-letters/queries";
 import { createWorker, type FulfillmentWorker, type HandlerRegistry } from "./worker";
 import { parkQueuedTasks, statuses, testPool, waitFor } from "./test-helpers";
 
@@ -197,6 +198,8 @@ describe("fulfillment worker on PostgreSQL", () => {
     const held = await claim(p, crashed, 1000, 400);
     const heldMine = held.filter((t) => ids.includes(t.id));
     expect(heldMine.length).toBe(20);
+    // The attempt in progress has no row yet; the task page shows it from the task row.
+    expect((await taskDetail(String(ids[0]))).attemptRows).toMatchObject([{ id: "running", attempt: 1, outcome: "running", workerId: crashed }]);
     const t0 = Date.now();
     // A one-minute poll interval: the rescuer must wake by itself when the first lease lapses.
     const w = worker({ workerId: `t-rescuer-${Date.now()}`, handlers: { noop: async () => {} }, pollIntervalMs: 60_000 });

@@ -1,26 +1,12 @@
 import "server-only";
-// Retention as a general piece: delete old rows in small batches (short transactions, no long
-// locks) and run a domain's prune pass periodically as a worker. Every instance may run the pass;
-// deletes by age are idempotent, so two instances at once only share the work.
+// Retention as a general piece: delete rows older than a cut-off in small batches (batch-delete.ts:
+// short statements, no long locks) and run a domain's prune pass periodically as a worker. Every
+// instance may run the pass; deletes by age are idempotent, so two instances only share the work.
 import type pg from "pg";
+import { DELETE_BATCH, deleteInBatches } from "./batch-delete";
 import { logger } from "./logger";
 import { outsideWork } from "./telemetry/context";
 import type { WorkerDefinition } from "./worker-runtime";
-
-export const RETENTION_BATCH = 10_000;
-
-/**
- * Runs a `DELETE … LIMIT ${RETENTION_BATCH}`-shaped statement until it deletes fewer than a batch;
- * returns the rows deleted. The statement must bound itself (e.g. `WHERE id IN (SELECT id … LIMIT n)`).
- */
-export async function deleteInBatches(pool: pg.Pool, sql: string, params: unknown[]): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { rowCount } = await pool.query(sql, params);
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < RETENTION_BATCH) return total;
-  }
-}
 
 /**
  * Deletes the rows of `table` whose `column` is before `before`, in batches. `key` picks the rows
@@ -28,7 +14,7 @@ export async function deleteInBatches(pool: pg.Pool, sql: string, params: unknow
  * (constants in the callers), never input.
  */
 export function deleteOlderThan(pool: pg.Pool, o: { table: string; key: string; column: string; before: Date }): Promise<number> {
-  return deleteInBatches(pool, `DELETE FROM ${o.table} WHERE ${o.key} IN (SELECT ${o.key} FROM ${o.table} WHERE ${o.column} < $1 LIMIT ${RETENTION_BATCH})`, [o.before]);
+  return deleteInBatches(pool, `DELETE FROM ${o.table} WHERE ${o.key} IN (SELECT ${o.key} FROM ${o.table} WHERE ${o.column} < $1 LIMIT ${DELETE_BATCH})`, [o.before]);
 }
 
 export interface RetentionWorkerOptions {

@@ -3,11 +3,12 @@ import "server-only";
 // answers once.
 import { cache } from "react";
 import { pool } from "@/lib/platform/db";
-import { cachedInsights, observabilitySnapshot, type InsightWindow } from "@/lib/catalog/insights";
+import { observabilitySnapshot, type Insights, type InsightWindow } from "@/lib/catalog/insights";
+import { servedInsights } from "@/lib/catalog/insight-snapshots";
 import { findSlo } from "@/lib/slo/definitions";
 
 /** JSON round-trip: the client components get exactly what the polling endpoint returns. */
-export const loadInsights = cache(async (window: InsightWindow) => JSON.parse(JSON.stringify(await cachedInsights(pool(), window))) as Awaited<ReturnType<typeof cachedInsights>>);
+export const loadInsights = cache(async (window: InsightWindow) => JSON.parse(JSON.stringify(await servedInsights(pool(), window))) as Insights);
 
 export const loadObservability = cache(async () => observabilitySnapshot(pool()));
 

@@ -167,7 +167,11 @@ export async function taskDetail(id: string) {
     `SELECT id::text AS id, attempt, worker_id AS "workerId", started_at AS "startedAt", finished_at AS "finishedAt",
             lease_expires_at AS "leaseExpiresAt", outcome, error_class AS "errorClass", error_message AS "errorMessage",
             error_stack AS "errorStack", duration_ms AS "durationMs", backoff_ms AS "backoffMs"
-       FROM fulfillment_attempts WHERE task_id = $1::bigint ORDER BY started_at, id`,
+       FROM fulfillment_attempts WHERE task_id = $1::bigint
+     UNION ALL -- the attempt in progress lives on the task row until it ends
+     SELECT 'running', attempts, lease_owner, attempt_started_at, NULL, lease_expires_at, 'running', NULL, NULL, NULL, NULL, NULL
+       FROM fulfillment_tasks WHERE id = $1::bigint AND status = 'running'
+     ORDER BY "startedAt", id`,
     [id],
   );
   const history = await pool().query(

@@ -1,12 +1,12 @@
 import { route } from "@/lib/platform/http/route";
 import { OBSERVABILITY_SCOPES } from "@/lib/platform/auth/roles";
 import { pool } from "@/lib/platform/db";
-import { cachedInsights } from "@/lib/catalog/insights";
+import { servedInsights } from "@/lib/catalog/insight-snapshots";
 import { insightsQuery } from "../schemas";
 
 export const dynamic = "force-dynamic";
 
 // Merchandisers (session permission "catalog"), and the seed's export script with the checkout key.
 export const GET = route({ route: "/api/v1/catalog/insights", policy: { session: "catalog", apiKey: OBSERVABILITY_SCOPES }, query: insightsQuery }, ({ query }) =>
-  cachedInsights(pool(), query.window, query.limit),
+  servedInsights(pool(), query.window, query.limit),
 );
