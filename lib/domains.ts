@@ -31,7 +31,8 @@ import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
-import { catalogHousekeepingDefinition } from "./catalog/insight-snapshots";
+import { insightSnapshotsDefinition } from "./catalog/insight-snapshots";
+import { catalogRetentionDefinition } from "./catalog/retention";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
 export const taskHandlers = (): HandlerRegistry => ({
@@ -51,7 +52,8 @@ export const workers: WorkerDefinition[] = [
   whatsappRetentionWorker(pool),
   bulkResumer,
   catalogSimulator,
-  catalogHousekeepingDefinition,
+  insightSnapshotsDefinition,
+  catalogRetentionDefinition,
 ];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */

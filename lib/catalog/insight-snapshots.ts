@@ -6,11 +6,9 @@ import "server-only";
 // worker); readers take the row and cut its lists to the limit they asked for.
 import type pg from "pg";
 import { pool } from "@/lib/platform/db";
-import { logger } from "@/lib/platform/logger";
 import { startTicker } from "@/lib/platform/ticker-worker";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
 import { cachedInsights, insights, INSIGHT_WINDOWS, type Insights, type InsightWindow } from "./insights";
-import { pruneSearchLog } from "./retention";
 
 /** The longest lists a reader may ask for (the API's `limit` maximum); shorter limits are prefixes. */
 export const SNAPSHOT_LIMIT = 100;
@@ -81,18 +79,8 @@ export async function servedInsights(db: pg.Pool, window: InsightWindow, limit =
 }
 
 /** Every instance runs it; the advisory locks let one compute each window per round. */
-export const catalogHousekeepingDefinition: WorkerDefinition = {
-  name: "catalog-housekeeping",
+export const insightSnapshotsDefinition: WorkerDefinition = {
+  name: "catalog-insight-snapshots",
   enabled: () => ({ enabled: true, settings: { snapshotRefreshSeconds: SNAPSHOT_REFRESH_MS / 1000 } }),
-  async start() {
-    let lastPrune = 0;
-    return startTicker("catalog-housekeeping", TICK_MS, async () => {
-      await refreshInsightSnapshots(pool());
-      if (Date.now() - lastPrune > 60 * 60_000) {
-        lastPrune = Date.now();
-        const pruned = await pruneSearchLog(pool());
-        if (pruned.searches + pruned.rollups > 0) logger.info({ event: "catalog_retention", ...pruned }, "catalog search log pruned");
-      }
-    });
-  },
+  start: async () => startTicker("catalog-insight-snapshots", TICK_MS, () => refreshInsightSnapshots(pool())),
 };
