@@ -5,6 +5,7 @@ import type { WorkerDefinition } from "./platform/worker-runtime";
 import type { ReadinessCheck } from "./platform/health";
 import { pool } from "./platform/db";
 import { telemetryRetentionWorker } from "./platform/telemetry/retention";
+import { breakerHistoryRetention } from "./platform/breakers/retention";
 import type { OverviewTileSource } from "./platform/overview";
 import { apiTile } from "./platform/telemetry/overview";
 import { fulfillmentTile } from "./fulfillment/overview";
@@ -43,6 +44,7 @@ export const taskHandlers = (): HandlerRegistry => ({
 
 export const workers: WorkerDefinition[] = [
   telemetryRetentionWorker(pool),
+  breakerHistoryRetention,
   alertEvaluatorWorker,
   queueWorkerDefinition(taskHandlers),
   simulatorDefinition,
