@@ -30,12 +30,14 @@ import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
 import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
+import { createReconciliationHandlers } from "./reconciliation/handlers";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
 export const taskHandlers = (): HandlerRegistry => ({
   ...createHandlers(),
   ...createPaymentHandlers(pool),
   ...createWhatsappHandlers(pool),
+  ...createReconciliationHandlers(pool),
 });
 
 export const workers: WorkerDefinition[] = [
