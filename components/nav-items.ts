@@ -16,6 +16,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/payments", label: "Payments", permission: "read" },
   { href: "/catalog", label: "Catalog insights", permission: "catalog" },
   { href: "/whatsapp", label: "WhatsApp", permission: "read" },
+  { href: "/reconciliation", label: "Reconciliation", permission: "read" },
+  { href: "/reconciliation/risk", label: "Reconciliation risk", permission: "read" },
   { href: "/slos", label: "SLOs", permission: "read" },
   { href: "/performance", label: "Performance", permission: "read" },
   { href: "/events", label: "Events", permission: "read" },

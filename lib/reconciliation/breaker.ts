@@ -28,3 +28,8 @@ export type BreakerFor = (p: pg.Pool, platform: string, s: ClassificationSetting
 
 // Until lib/platform/breakers lands (branch `breakers`), calls pass straight through.
 export const platformBreakerFor: BreakerFor = () => ({ execute: (fn) => fn(new AbortController().signal) });
+
+// Until lib/platform/breakers lands: no shared state to report yet.
+export async function platformBreakerStates(_p: pg.Pool, platforms: string[]): Promise<unknown[]> {
+  return platforms.map((name) => ({ name, state: "unknown" }));
+}
