@@ -1,9 +1,12 @@
 import "server-only";
-// Each fetch runs through its platform's shared circuit breaker (lib/platform/breakers: state in
-// PostgreSQL, one state per platform across every process). Breakers are named by the bare
-// platform name; their parameters come from RECONCILIATION_SETTINGS.breaker (the seed's names).
+// How the worker reaches a platform's shared circuit breaker (breakers.ts, lib/platform/breakers:
+// one state per platform across every process, named by the bare platform name). Parameters come
+// from RECONCILIATION_SETTINGS.breaker (the seed's names); each call is also bounded by the
+// platform's fetch timeout, so a hanging platform counts as a failure.
 import type pg from "pg";
-import type { ClassificationSettings } from "./settings";
+import { breakerSnapshots } from "@/lib/platform/breakers";
+import { platformBreaker } from "./breakers";
+import { platformConfig, type ClassificationSettings } from "./settings";
 
 export interface PlatformBreaker {
   execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
@@ -15,6 +18,9 @@ export interface CircuitOpen {
   forced: boolean;
 }
 
+/** The worker takes its breakers from here; tests pass their own. */
+export type BreakerFor = (p: pg.Pool, platform: string, s: ClassificationSettings) => PlatformBreaker;
+
 export function breakerSettings(s: ClassificationSettings) {
   return {
     failureThreshold: s.breaker.failure_threshold,
@@ -24,12 +30,13 @@ export function breakerSettings(s: ClassificationSettings) {
   };
 }
 
-export type BreakerFor = (p: pg.Pool, platform: string, s: ClassificationSettings) => PlatformBreaker;
+// The adapter's own timeout fires first (a PlatformTimeoutError, so missing_reason says timeout);
+// the breaker's call bound is a backstop a little later.
+export const platformBreakerFor: BreakerFor = (_p, platform, s) =>
+  platformBreaker(platform, breakerSettings(s), { callTimeoutMs: platformConfig(platform, s).timeoutMs + 1_000 });
 
-// Until lib/platform/breakers lands (branch `breakers`), calls pass straight through.
-export const platformBreakerFor: BreakerFor = () => ({ execute: (fn) => fn(new AbortController().signal) });
-
-// Until lib/platform/breakers lands: no shared state to report yet.
-export async function platformBreakerStates(_p: pg.Pool, platforms: string[]): Promise<unknown[]> {
-  return platforms.map((name) => ({ name, state: "unknown" }));
+/** Every platform's shared breaker state, for the incident snapshot. */
+export async function platformBreakerStates(p: pg.Pool, platforms: string[]) {
+  const snaps = await breakerSnapshots(p, platforms);
+  return platforms.map((name) => snaps.find((s) => s.name === name) ?? { name, state: "closed", note: "no call has gone through this breaker yet" });
 }

@@ -12,6 +12,7 @@ import { processReconcileTask, nextBackoffSeconds } from "./reconcile";
 import { getSubmission, submitClaim } from "./submissions";
 import { parseClassificationSettings } from "./settings";
 import { RECONCILE_TASK_TYPE } from "./task-types";
+import { forcePlatformOpen, resetPlatformBreaker } from "./breakers";
 import { startPlatformStub, type PlatformStub } from "./test-helpers";
 
 const run = randomBytes(3).toString("hex");
@@ -21,6 +22,9 @@ let worker: FulfillmentWorker;
 let unpark: () => Promise<void>;
 let affiliate: { id: string; apiKey: { id: string } };
 const saved = { ...process.env };
+// A high threshold keeps these tests' deliberate failures from opening stubgram's shared breaker;
+// "the platform's shared breaker" tests opening it on purpose (stubdown).
+const SETTINGS = JSON.stringify({ retry_schedule_seconds: [0.05, 0.05], fetch_timeout_ms: 300, breaker: { failure_threshold: 1000 } });
 const period = { start: new Date("2026-11-01T00:00:00Z"), end: new Date("2026-11-30T00:00:00Z") };
 
 async function finished(id: string) {
@@ -33,9 +37,10 @@ async function finished(id: string) {
 beforeAll(async () => {
   p = testPool();
   stub = await startPlatformStub();
-  process.env.RECONCILIATION_PLATFORMS = "stubgram";
+  process.env.RECONCILIATION_PLATFORMS = "stubgram,stubdown";
   process.env.RECONCILIATION_PLATFORM_STUBGRAM_URL = stub.url;
-  process.env.RECONCILIATION_SETTINGS = JSON.stringify({ retry_schedule_seconds: [0.05, 0.05], fetch_timeout_ms: 300 });
+  process.env.RECONCILIATION_PLATFORM_STUBDOWN_URL = stub.url;
+  process.env.RECONCILIATION_SETTINGS = SETTINGS;
   unpark = await parkQueuedTasks(p);
   affiliate = await createAffiliate({ name: `aff-${run}`, actor: "test" });
   worker = createWorker({ pool: p, batchSize: 10, pollIntervalMs: 100, concurrency: 4, leaseMs: 10_000, maxAttempts: 5, handlers: createReconciliationHandlers(() => p) });
@@ -50,8 +55,8 @@ afterAll(async () => {
   process.env = saved;
 });
 
-const submit = (post: string, claimed: { views?: number; clicks?: number; sales?: number }, who: { affiliateId?: string; apiKeyId?: string } = { apiKeyId: affiliate.apiKey.id }) =>
-  submitClaim(p, who, { platform: "stubgram", post_id: post, period, claimed });
+const submit = (post: string, claimed: { views?: number; clicks?: number; sales?: number }, who: { affiliateId?: string; apiKeyId?: string } = { apiKeyId: affiliate.apiKey.id }, platform = "stubgram") =>
+  submitClaim(p, who, { platform, post_id: post, period, claimed });
 
 describe("reconciliation worker", () => {
   it("matches an honest claim in one attempt, with the fetched report and a trust move", async () => {
@@ -111,36 +116,49 @@ describe("reconciliation worker", () => {
   });
 });
 
-describe("an open circuit", () => {
-  it("schedules the next attempt no earlier than the breaker's next probe, and ends missing with circuit_open", async () => {
-    const s = parseClassificationSettings(JSON.stringify({ retry_schedule_seconds: [1] }));
-    const now = Date.now();
-    expect(nextBackoffSeconds(1, s, { nextProbeAt: new Date(now + 7_000), forced: false }, now)).toBe(7);
-    expect(nextBackoffSeconds(1, s, { nextProbeAt: new Date(now + 100), forced: false }, now)).toBe(1);
-    expect(nextBackoffSeconds(2, s, null, now)).toBeNull();
+describe("the platform's shared breaker", () => {
+  it("opens after failure_threshold failures (later attempts are circuit_open, not fetched), then a half-open probe closes it", async () => {
+    process.env.RECONCILIATION_SETTINGS = JSON.stringify({ retry_schedule_seconds: [0.05, 0.05], fetch_timeout_ms: 300, breaker: { failure_threshold: 2, open_cooldown_seconds: 1, half_open_probe_count: 1, failure_window_seconds: 30 } });
+    try {
+      const post = `down-${run}`;
+      stub.answers.set(post, { status: 503 });
+      const { id } = await submit(post, { views: 10 }, undefined, "stubdown");
+      const s = await finished(id);
+      expect(s.status).toBe("missing");
+      expect(s.attempts.map((a) => a.outcome)).toEqual(["fetch_error", "fetch_error", "circuit_open"]);
+      expect(s.missingReason).toBe("circuit_open");
+      expect(stub.calls.get(post)).toBe(2);
+      // The platform recovers: after the cooldown the half-open probe succeeds and the breaker closes.
+      const healthy = `up-${run}`;
+      stub.answers.set(healthy, { figures: { views: 10 } });
+      await new Promise((r) => setTimeout(r, 1_100));
+      const again = await submit(healthy, { views: 10 }, undefined, "stubdown");
+      expect((await finished(again.id)).status).toBe("matched");
+      const { rows } = await p.query(`SELECT state FROM circuit_breakers WHERE name = 'stubdown'`);
+      expect(rows[0].state).toBe("closed");
+    } finally {
+      process.env.RECONCILIATION_SETTINGS = SETTINGS;
+    }
+  });
 
-    // A breaker that refuses every call, as lib/platform/breakers does while open.
-    const open = Object.assign(new Error("stubgram circuit is open"), { name: "CircuitOpenError", breaker: "stubgram", nextProbeAt: new Date(Date.now() + 20), forced: false });
-    const refusing = () => ({ execute: async () => Promise.reject(open) });
-    const post = `open-${run}`;
+  it("force-opened by an operator, stops every fetch: attempts are circuit_open and the claim ends missing; reset lets them through", async () => {
+    await forcePlatformOpen("stubgram", { actor: "user:test@opsdeck.local", reason: "platform incident drill" });
+    try {
+      const post = `forced-${run}`;
+      stub.answers.set(post, { figures: { views: 10 } });
+      const { id } = await submit(post, { views: 10 });
+      const s = await finished(id);
+      expect(s.status).toBe("missing");
+      expect(s.missingReason).toBe("circuit_open");
+      expect(s.attempts.map((a) => a.errorCode)).toEqual(["circuit_forced_open", "circuit_forced_open", "circuit_forced_open"]);
+      expect(stub.calls.get(post)).toBeUndefined();
+    } finally {
+      await resetPlatformBreaker("stubgram", { actor: "user:test@opsdeck.local", reason: "drill over" });
+    }
+    const post = `after-reset-${run}`;
     stub.answers.set(post, { figures: { views: 10 } });
     const { id } = await submit(post, { views: 10 });
-    // Take this claim's task off the shared worker's path: run its attempts here, through the refusing breaker.
-    await p.query(`UPDATE fulfillment_tasks SET status = 'succeeded' WHERE task_type = $1 AND payload->>'submissionId' = $2 AND status <> 'running'`, [RECONCILE_TASK_TYPE, id]);
-    await p.query(`UPDATE reconciliation_submissions SET status = 'queued' WHERE id = $1 AND attempts = 0`, [id]);
-    const ran = [];
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      ran.push(await processReconcileTask(p, { submissionId: id, attempt }, refusing));
-      await p.query(`UPDATE fulfillment_tasks SET status = 'succeeded' WHERE task_type = $1 AND payload->>'submissionId' = $2 AND status = 'pending'`, [RECONCILE_TASK_TYPE, id]);
-    }
-    expect(ran.map((r) => r.outcome)).toEqual(["circuit_open", "circuit_open", "circuit_open"]);
-    const sub = await getSubmission(p, id);
-    expect(sub.status).toBe("missing");
-    expect(sub.missingReason).toBe("circuit_open");
-    expect(sub.attempts.map((a) => a.errorCode)).toEqual(["circuit_open", "circuit_open", "circuit_open"]);
-    expect(stub.calls.get(post)).toBeUndefined();
-    // A stale or duplicate task for a finished claim does nothing.
-    expect((await processReconcileTask(p, { submissionId: id, attempt: 3 }, refusing)).outcome).toBe("stale");
+    expect((await finished(id)).status).toBe("matched");
   });
 });
 
@@ -174,3 +192,37 @@ describe("priorities", () => {
     await expect(enqueue(p, [{ taskType: RECONCILE_TASK_TYPE, payload: { submissionId: "1", attempt: 1 }, priority: 40_000 }])).rejects.toThrow(/priority must be an integer/);
   });
 });
+
+describe("an open circuit", () => {
+  it("schedules the next attempt no earlier than the breaker's next probe, and ends missing with circuit_open", async () => {
+    const s = parseClassificationSettings(JSON.stringify({ retry_schedule_seconds: [1] }));
+    const now = Date.now();
+    expect(nextBackoffSeconds(1, s, { nextProbeAt: new Date(now + 7_000), forced: false }, now)).toBe(7);
+    expect(nextBackoffSeconds(1, s, { nextProbeAt: new Date(now + 100), forced: false }, now)).toBe(1);
+    expect(nextBackoffSeconds(2, s, null, now)).toBeNull();
+
+    // A breaker that refuses every call, as lib/platform/breakers does while open.
+    const open = Object.assign(new Error("stubgram circuit is open"), { name: "CircuitOpenError", breaker: "stubgram", nextProbeAt: new Date(Date.now() + 20), forced: false });
+    const refusing = () => ({ execute: async () => Promise.reject(open) });
+    const post = `open-${run}`;
+    stub.answers.set(post, { figures: { views: 10 } });
+    const { id } = await submit(post, { views: 10 });
+    // The worker is stopped (priorities): run this claim's attempts here, through the refusing breaker.
+    await p.query(`UPDATE fulfillment_tasks SET status = 'succeeded' WHERE task_type = $1 AND payload->>'submissionId' = $2 AND status <> 'running'`, [RECONCILE_TASK_TYPE, id]);
+    await p.query(`UPDATE reconciliation_submissions SET status = 'queued' WHERE id = $1 AND attempts = 0`, [id]);
+    const ran = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      ran.push(await processReconcileTask(p, { submissionId: id, attempt }, refusing));
+      await p.query(`UPDATE fulfillment_tasks SET status = 'succeeded' WHERE task_type = $1 AND payload->>'submissionId' = $2 AND status = 'pending'`, [RECONCILE_TASK_TYPE, id]);
+    }
+    expect(ran.map((r) => r.outcome)).toEqual(["circuit_open", "circuit_open", "circuit_open"]);
+    const sub = await getSubmission(p, id);
+    expect(sub.status).toBe("missing");
+    expect(sub.missingReason).toBe("circuit_open");
+    expect(sub.attempts.map((a) => a.errorCode)).toEqual(["circuit_open", "circuit_open", "circuit_open"]);
+    expect(stub.calls.get(post)).toBeUndefined();
+    // A stale or duplicate task for a finished claim does nothing.
+    expect((await processReconcileTask(p, { submissionId: id, attempt: 3 }, refusing)).outcome).toBe("stale");
+  });
+});
+
