@@ -33,6 +33,7 @@ import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
 import { createReconciliationHandlers } from "./reconciliation/handlers";
 import { reconciliationSimulatorDefinition, seedReconciliationDemo } from "./reconciliation/simulator";
 import { reconciliationTile } from "./reconciliation/overview";
+import { rereconcileKind } from "./reconciliation/rereconcile";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
 export const taskHandlers = (): HandlerRegistry => ({
@@ -41,6 +42,9 @@ export const taskHandlers = (): HandlerRegistry => ({
   ...createWhatsappHandlers(pool),
   ...createReconciliationHandlers(pool),
 });
+
+/** Kinds of bulk operation beyond dead-letter retry/discard, registered here so the resumer can continue them. */
+export const bulkKinds = [rereconcileKind];
 
 export const workers: WorkerDefinition[] = [
   telemetryRetentionWorker(pool),

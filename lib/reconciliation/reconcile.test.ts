@@ -13,6 +13,8 @@ import { getSubmission, submitClaim } from "./submissions";
 import { parseClassificationSettings } from "./settings";
 import { RECONCILE_TASK_TYPE } from "./task-types";
 import { forcePlatformOpen, resetPlatformBreaker } from "./breakers";
+import { previewRereconcile, startRereconcile } from "./rereconcile";
+import { getBulkOperation, runBulkOperation } from "@/lib/fulfillment/dead-letters/bulk";
 import { startPlatformStub, type PlatformStub } from "./test-helpers";
 
 const run = randomBytes(3).toString("hex");
@@ -113,6 +115,30 @@ describe("reconciliation worker", () => {
     expect(s.status).toBe("matched");
     expect(s.attempts[0].outcome).toBe("not_found");
     expect(s.attempts.at(-1)?.outcome).toBe("fetched");
+  });
+});
+
+describe("bulk re-reconciliation", () => {
+  it("re-queues the filtered finished claims as a new round; the new result replaces the earlier trust change", async () => {
+    const post = `rr-${run}`;
+    stub.answers.set(post, { status: 404 });
+    const { id } = await submit(post, { views: 100 });
+    expect((await finished(id)).status).toBe("missing");
+    stub.answers.set(post, { figures: { views: 300 } }); // the figures appear: the claim was an overclaim after all
+    expect(await previewRereconcile(p, { q: post })).toMatchObject({ count: 1, sample: [{ id, status: "missing", missingReason: "not_found" }] });
+    const op = await startRereconcile({ q: post }, { actor: "user:op@test.local", reason: "platform published late figures" }, { start: false });
+    expect(op.total).toBe(1);
+    expect(await runBulkOperation(op.id)).toBe("finished");
+    expect(await getBulkOperation(op.id)).toMatchObject({ status: "succeeded", processed: 1, changed: 1 });
+    const s = await finished(id);
+    expect(s.status).toBe("discrepancy"); // 100 claimed vs 300 observed: an under-claim beyond the growth allowance
+    expect(s.attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+    expect(s.attempts.at(-1)?.outcome).toBe("fetched");
+    expect(s.trustDelta).toBe(-2);
+    const audit = await p.query(`SELECT count(*)::int AS n FROM audit_log WHERE target = $1`, [`bulk_operation:${op.id}`]);
+    expect(audit.rows[0].n).toBe(2); // started and finished
+    // Re-running it changes nothing: the claim is not re-queued twice, and its trust counts once.
+    await expect(startRereconcile({ q: `no-such-post-${run}` }, { actor: "user:op@test.local", reason: "nothing" })).rejects.toMatchObject({ code: "conflict" });
   });
 });
 

@@ -122,15 +122,16 @@ async function recordAttempt(
 ): Promise<Recorded | null> {
   const { fetched, s } = a;
   // Lock the claim while it still waits for this attempt: a duplicate task (lease lost mid-fetch) stops here.
-  const { rows } = await c.query<{ affiliate_id: string; claimed_views: string | null; claimed_clicks: string | null; claimed_sales: string | null; post_id: string }>(
-    `SELECT affiliate_id, claimed_views, claimed_clicks, claimed_sales, post_id FROM reconciliation_submissions
+  const { rows } = await c.query<{ affiliate_id: string; claimed_views: string | null; claimed_clicks: string | null; claimed_sales: string | null; post_id: string; attempt_base: number; trust_delta: number | null }>(
+    `SELECT affiliate_id, claimed_views, claimed_clicks, claimed_sales, post_id, attempt_base, trust_delta FROM reconciliation_submissions
       WHERE id = $1 AND attempts = $2 - 1 AND status IN ('queued', 'retrying') FOR UPDATE`,
     [a.submissionId, a.attempt],
   );
   const sub = rows[0];
   if (!sub) return null;
   const reachedPlatform = fetched.outcome === "fetched";
-  const backoff = reachedPlatform ? null : nextBackoffSeconds(a.attempt, s, fetched.outcome === "circuit_open" ? fetched.open : null);
+  // The retry schedule restarts with each round (a re-reconciliation); attempt numbers keep counting.
+  const backoff = reachedPlatform ? null : nextBackoffSeconds(a.attempt - sub.attempt_base, s, fetched.outcome === "circuit_open" ? fetched.open : null);
   await c.query(
     `INSERT INTO reconciliation_attempts (submission_id, attempt, platform, worker_id, started_at, finished_at, duration_ms, outcome, error_code, error_message, backoff_seconds)
      VALUES ($1, $2, $3, $4, $5, clock_timestamp(), $6, $7, $8, $9, $10)`,
@@ -171,15 +172,18 @@ async function recordAttempt(
     missingReason = fetched.outcome;
   }
 
-  // Trust: the affiliate row is locked so concurrent claims of one affiliate add up.
+  // Trust: the affiliate row is locked so concurrent claims of one affiliate add up. A
+  // re-reconciled claim first takes back what its earlier result moved, so a claim counts once.
   const { rows: trust } = await c.query<{ trust_score: number }>(`SELECT trust_score FROM reconciliation_affiliates WHERE id = $1 FOR UPDATE`, [sub.affiliate_id]);
   const previous = trust[0].trust_score;
-  const moved = moveTrust(previous, status, s);
+  const earlier = sub.trust_delta ?? 0;
+  const target = moveTrust(previous - earlier, status, s).score;
+  const moved = { score: target, delta: target - previous };
   const bucket = bucketFor(moved.score, s);
   await c.query(`UPDATE reconciliation_affiliates SET trust_score = $2, trust_bucket = $3, trust_updated_at = now() WHERE id = $1`, [sub.affiliate_id, moved.score, bucket]);
   await c.query(
     `INSERT INTO reconciliation_trust_history (affiliate_id, submission_id, previous_score, new_score, delta, bucket, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [sub.affiliate_id, a.submissionId, previous, moved.score, moved.delta, bucket, status],
+    [sub.affiliate_id, a.submissionId, previous, moved.score, moved.delta, bucket, sub.attempt_base > 0 ? `re-reconciled: ${status}` : status],
   );
   let severity: string | undefined;
   if (status === "overclaim") {
@@ -195,9 +199,9 @@ async function recordAttempt(
         SET status = $2, attempts = $3, missing_reason = $4, classification = $5, trust_delta = $6,
             reconciled_at = clock_timestamp(), first_attempt_at = coalesce(first_attempt_at, clock_timestamp())
       WHERE id = $1`,
-    [a.submissionId, status, a.attempt, missingReason, classification === null ? null : JSON.stringify(classification), moved.delta],
+    [a.submissionId, status, a.attempt, missingReason, classification === null ? null : JSON.stringify(classification), earlier + moved.delta],
   );
-  return { terminal: status, backoffSeconds: null, missingReason: missingReason ?? undefined, severity, margin, bucket, trustDelta: moved.delta };
+  return { terminal: status, backoffSeconds: null, missingReason: missingReason ?? undefined, severity, margin, bucket, trustDelta: earlier + moved.delta };
 }
 
 const num = (v: string | null) => (v === null ? null : Number(v));

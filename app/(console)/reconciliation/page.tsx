@@ -9,6 +9,7 @@ import { getSubmission, listSubmissions, SUBMISSION_STATUSES, submissionFilterSc
 import { reconciliationPlatforms } from "@/lib/reconciliation/platforms";
 import { Charts, Headline, SubmissionsTable, type PanelData, type SubmissionRow } from "@/components/reconciliation/panel-widgets";
 import { SubmissionDetail } from "@/components/reconciliation/submission-detail";
+import { RereconcilePanel } from "@/components/reconciliation/rereconcile-panel";
 import type { SubmissionDetail as Detail } from "@/lib/reconciliation/submissions";
 
 export const metadata = { title: "Reconciliation" };
@@ -44,7 +45,7 @@ async function PanelWidgets({ minutes, kind }: { minutes: number; kind: "headlin
   return kind === "headline" ? <Headline minutes={minutes} initial={initial} /> : <Charts minutes={minutes} initial={initial} />;
 }
 
-async function SubmissionsWidget({ params, filter }: { params: Params; filter: SubmissionFilter; canOperate: boolean }) {
+async function SubmissionsWidget({ params, filter, canOperate }: { params: Params; filter: SubmissionFilter; canOperate: boolean }) {
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
   let initial;
   try {
@@ -87,6 +88,7 @@ async function SubmissionsWidget({ params, filter }: { params: Params; filter: S
         ) : null}
       </form>
       <SubmissionsTable query={query} initial={initial} detailHref={hrefWith(params, { id: "__ID__" })} />
+      {canOperate ? <RereconcilePanel filter={Object.fromEntries(Object.entries(filter).filter(([, v]) => v)) as Record<string, string>} /> : null}
     </Card>
   );
 }

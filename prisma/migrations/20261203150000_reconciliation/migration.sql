@@ -45,6 +45,7 @@ CREATE TABLE "reconciliation_submissions" (
     "missing_reason" TEXT,
     "classification" JSONB,
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "attempt_base" INTEGER NOT NULL DEFAULT 0,
     "priority" SMALLINT NOT NULL,
     "trust_delta" INTEGER,
     "submitted_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

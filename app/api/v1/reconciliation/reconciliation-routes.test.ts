@@ -15,6 +15,9 @@ const { GET: detailGET } = await import("./submissions/[id]/route");
 const { POST: affiliatePOST, GET: affiliatesGET } = await import("./affiliates/route");
 const { GET: panelGET } = await import("./panel/route");
 const { GET: riskGET } = await import("./risk/route");
+const { GET: snapshotGET } = await import("./snapshot/route");
+const { POST: dryRunPOST } = await import("./re-reconcile/dry-run/route");
+const { POST: rereconcilePOST } = await import("./re-reconcile/route");
 
 const run = randomBytes(3).toString("hex");
 const noParams = { params: Promise.resolve({}) };
@@ -145,6 +148,38 @@ describe("staff routes", () => {
     as("admin");
     const res = await affiliatePOST(req("/api/v1/reconciliation/affiliates", { method: "POST", body: { name: `Route Affiliate ${run}` } }), noParams);
     expect(res.status).toBe(409);
+    as(null);
+  });
+});
+
+describe("operations", () => {
+  it("the incident snapshot is one download with queue depth, status distribution and every platform's breaker", async () => {
+    as("viewer");
+    const res = await snapshotGET(req("/api/v1/reconciliation/snapshot"), noParams);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="reconciliation-incident-/);
+    const body = await res.json();
+    expect(body.queue).toHaveProperty("depth");
+    expect(body.statusDistribution.last1h.byStatus).toHaveProperty("missing");
+    expect(body.breakers.map((b: { name: string }) => b.name)).toEqual(["instagram", "tiktok", "youtube"]);
+    as(null);
+  });
+
+  it("re-reconciliation: operators only, a reason required, bad filters refused", async () => {
+    as("viewer");
+    expect((await dryRunPOST(req("/api/v1/reconciliation/re-reconcile/dry-run", { method: "POST", body: { filter: {} } }), noParams)).status).toBe(403);
+    expect((await rereconcilePOST(req("/api/v1/reconciliation/re-reconcile", { method: "POST", body: { filter: {}, reason: "because" } }), noParams)).status).toBe(403);
+    as("operator");
+    const dry = await dryRunPOST(req("/api/v1/reconciliation/re-reconcile/dry-run", { method: "POST", body: { filter: { q: `p-${run}` } } }), noParams);
+    expect(dry.status).toBe(200);
+    expect(await dry.json()).toMatchObject({ count: 0, sample: [] }); // still queued: not finished, not re-reconciled
+    const noReason = await rereconcilePOST(req("/api/v1/reconciliation/re-reconcile", { method: "POST", body: { filter: {} } }), noParams);
+    expect(noReason.status).toBe(422);
+    expect((await noReason.json()).error.message).toMatch(/reason/);
+    const badFilter = await dryRunPOST(req("/api/v1/reconciliation/re-reconcile/dry-run", { method: "POST", body: { filter: { status: "lost" } } }), noParams);
+    expect(badFilter.status).toBe(422);
+    const nothing = await rereconcilePOST(req("/api/v1/reconciliation/re-reconcile", { method: "POST", body: { filter: { q: `p-${run}` }, reason: "test run" } }), noParams);
+    expect(nothing.status).toBe(409);
     as(null);
   });
 });
