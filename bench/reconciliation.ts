@@ -78,7 +78,7 @@ async function main() {
 
   const startWorkers = async (count: number) => {
     const children = Array.from({ length: count }, (_, i) =>
-      spawnTs("bench/lib/reconciliation-worker-child.ts", [JSON.stringify({ url: URL, workerId: `bench-recon-${i}`, batchSize: 50, concurrency: CONCURRENCY })], env),
+      spawnTs("bench/lib/worker-child.ts", [JSON.stringify({ url: URL, workerId: `bench-recon-${i}`, batchSize: 50, concurrency: CONCURRENCY, leaseMs: 30_000, pollIntervalMs: 1_000, handlers: "reconciliation" })], env),
     );
     await Promise.all(children.map((c) => waitForMessage(c, "started")));
     return async () => {
