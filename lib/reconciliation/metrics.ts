@@ -7,6 +7,7 @@ import { counter, gauge, histogram } from "@/lib/platform/metrics";
 import { pool } from "@/lib/platform/db";
 import { logger } from "@/lib/platform/logger";
 import { queueDepth, workerIdleRatio } from "./stats";
+import { ATTEMPT_BUCKETS_S } from "./attempt-buckets";
 
 export const statusTotal = counter("reconciliation_status_total", "Claims reaching a terminal status: matched, discrepancy, overclaim, missing", ["status"] as const);
 
@@ -14,7 +15,7 @@ export const attemptDuration = histogram(
   "reconciliation_attempt_duration_seconds",
   "One reconciliation attempt (platform fetch through its breaker, classification and writes), by platform and outcome",
   ["platform", "outcome"] as const,
-  [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  [...ATTEMPT_BUCKETS_S],
 );
 
 export const alertCreatedTotal = counter("reconciliation_alert_created_total", "Risk alerts created, by type (overclaim) and severity", ["type", "severity"] as const);

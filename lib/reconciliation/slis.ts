@@ -2,6 +2,7 @@
 // row per event with its timestamp `ts` in [$1, $2); $3 is the definition's thresholdSeconds.
 import type { SliQuery } from "@/lib/slo/slis";
 import { BUCKETS_MS } from "@/lib/platform/telemetry/request-stats";
+import { ATTEMPT_BUCKETS_S } from "./attempt-buckets";
 
 const LATENCY_BOUNDS_S = BUCKETS_MS.map((ms) => ms / 1000);
 const SUBMIT_ROUTE = "/api/v1/reconciliation/submissions";
@@ -28,6 +29,8 @@ export const reconciliationSliQueries: Record<string, SliQuery> = {
     sql: `select finished_at as ts from reconciliation_attempts where finished_at >= $1 and finished_at < $2 and duration_ms <= $3::float8 * 1000`,
     promCounter: (t) => `reconciliation_attempt_duration_seconds_bucket{le="${t}"}`,
     needsThreshold: true,
+    // The histogram's bucket bounds (metrics.ts), so the PromQL export counts the same events.
+    thresholds: ATTEMPT_BUCKETS_S,
   },
   reconciliation_terminal: {
     description: "Claims that reached a terminal status (matched, discrepancy, overclaim, missing), timed by reconciled_at.",
