@@ -1,6 +1,7 @@
 // Reconciliation in Debian chromium: the demo's claims reconcile on the panel; an admin creates an
 // affiliate whose key submits a claim that appears and reconciles (detail with its attempt and
-// fetched report); a viewer sees everything but cannot create affiliates or re-reconcile.
+// fetched report); an operator dry-runs a re-reconciliation of the filtered claims; a viewer sees
+// everything but cannot create affiliates or re-reconcile.
 import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
@@ -32,6 +33,18 @@ test("an admin creates an affiliate; its claim appears on the panel and reconcil
   await expect(detail).toContainText(name);
   await expect(page.getByTestId("submission-attempts")).toContainText("fetched");
   await expect(detail).toContainText("views");
+});
+
+test("an operator dry-runs a re-reconciliation of the filtered claims, and it needs a reason", async ({ page }) => {
+  await signIn(page, "operator", "/reconciliation");
+  await page.goto("/reconciliation?status=matched");
+  await expect(page.getByTestId("reconciliation-submissions")).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Re-reconcile matching…" }).click();
+  const dialog = page.getByRole("dialog", { name: /Re-reconcile matching…: dry run/ });
+  await expect(dialog).toContainText("finished claim(s) match (filter: status=matched)");
+  expect(Number((await page.getByTestId("dry-run-count").textContent())!.replace(/\D/g, ""))).toBeGreaterThan(0);
+  await expect(dialog.getByRole("button", { name: /Confirm re-reconciliation of/ })).toBeDisabled();
+  await dialog.getByRole("button", { name: "Back" }).click();
 });
 
 test("on-call sees the demo's reconciliations flowing; a viewer cannot act", async ({ page }) => {

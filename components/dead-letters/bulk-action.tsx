@@ -36,6 +36,8 @@ export interface BulkSpec {
   note: string;
   /** The filter in words. */
   filterText: string;
+  /** The confirm button's verb: "retry". */
+  verb: string;
 }
 
 const deadLetterSpec = (action: "retry" | "discard", filter: Record<string, string>): BulkSpec => ({
@@ -49,6 +51,7 @@ const deadLetterSpec = (action: "retry" | "discard", filter: Record<string, stri
   auditHref: "/audit?action=fulfillment.dead_letter",
   note: "tasks dead-lettered later are not touched",
   filterText: describeFilter(filter),
+  verb: action,
 });
 interface Operation {
   id: string;
@@ -114,7 +117,7 @@ export function BulkAction({ action, filter, label, spec: given }: { action: "re
           </label>
           <div className="mt-2 flex gap-2">
             <button type="button" className={action === "retry" ? buttonClass.primary : buttonClass.danger} disabled={busy || dry.count === 0 || reason.trim().length < 3} onClick={confirm}>
-              Confirm {action} of {dry.count.toLocaleString()}
+              Confirm {spec.verb} of {dry.count.toLocaleString()}
             </button>
             <button type="button" className={buttonClass.secondary} onClick={() => setDry(null)}>
               Back

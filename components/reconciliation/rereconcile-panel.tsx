@@ -15,6 +15,7 @@ export function RereconcilePanel({ filter }: { filter: Record<string, string> })
     sampleLine: (s) => `#${s.id} ${String(s.affiliate)} · ${String(s.platform)}/${String(s.postId)} — ${String(s.status)}${s.missingReason ? ` (${String(s.missingReason)})` : ""}`,
     auditHref: "/audit?action=reconciliation.bulk_rereconcile",
     note: "claims still queued or retrying are skipped; each claim's earlier trust change is replaced by its new result",
+    verb: "re-reconciliation",
     filterText: words.length ? `filter: ${words.join(", ")}` : "no filter: every finished claim",
   };
   return (
