@@ -22,8 +22,7 @@ CREATE TABLE "reconciliation_affiliates" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "trust_updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "reconciliation_affiliates_pkey" PRIMARY KEY ("id"),
-    CONSTRAINT "reconciliation_affiliates_trust_score_check" CHECK ("trust_score" BETWEEN 0 AND 100)
+    CONSTRAINT "reconciliation_affiliates_pkey" PRIMARY KEY ("id")
 );
 CREATE UNIQUE INDEX "reconciliation_affiliates_name_key" ON "reconciliation_affiliates"("name");
 CREATE UNIQUE INDEX "reconciliation_affiliates_api_key_id_key" ON "reconciliation_affiliates"("api_key_id");
