@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import type pg from "pg";
-import { httpProvider, incidentSchedule, ProviderError, ProviderRejectedError, ProviderTimeoutError, simulatedProvider } from "./provider";
+import { breakerProvider, httpProvider, incidentSchedule, ProviderError, ProviderRejectedError, ProviderTimeoutError, simulatedProvider } from "./provider";
+import { CircuitOpenError, sharedBreaker } from "@/lib/platform/breakers";
 import { isNonRetryable } from "./errors";
 import { createDemoOrders, seedFulfillmentHistory } from "./simulator";
 import { parkQueuedTasks, testPool } from "./test-helpers";
@@ -49,6 +50,27 @@ describe("provider adapter", () => {
     expect(isNonRetryable(slow)).toBe(false);
     const down = await httpProvider("http://127.0.0.1:1", 300).call("x", {}).catch((e) => e);
     expect(down).toBeInstanceOf(ProviderError);
+  });
+
+  it("through the shared breaker: 5xx answers open it and the provider is no longer called; 4xx do not count", async () => {
+    const pool = testPool();
+    try {
+      const breaker = sharedBreaker(pool, `fulfillment:provider-test-${Date.now()}`, { failureThreshold: 2, openCooldownSeconds: 60, halfOpenProbeCount: 1, failureWindowSeconds: 60 }, {
+        isFailure: (err) => !(err instanceof ProviderRejectedError),
+        listen: false,
+      });
+      const p = breakerProvider(httpProvider(base, 300), breaker);
+      for (let i = 0; i < 3; i++) expect(await p.call("x?status=422", {}).catch((e) => e)).toBeInstanceOf(ProviderRejectedError);
+      expect((await breaker.state()).failuresInWindow).toBe(0);
+      for (let i = 0; i < 2; i++) expect(await p.call("x?status=503", {}).catch((e) => e)).toBeInstanceOf(ProviderError);
+      const calls = seen.length;
+      const refused = await p.call("reserve_inventory", {}).catch((e) => e);
+      expect(refused).toBeInstanceOf(CircuitOpenError);
+      expect(isNonRetryable(refused)).toBe(false); // the task retries later
+      expect(seen.length).toBe(calls);
+    } finally {
+      await pool.end();
+    }
   });
 
   it("simulates the configured failure mix", async () => {

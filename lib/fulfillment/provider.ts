@@ -4,8 +4,10 @@ import "server-only";
 // wrong; retrying cannot help), 5xx / 429 / timeouts / network errors → retryable ProviderError.
 // Without FULFILLMENT_PROVIDER_URL in demo mode, a simulated provider with a configurable
 // failure mix stands in, so the demo shows retries and dead letters.
+import { pool } from "@/lib/platform/db";
+import { sharedBreaker, type SharedBreaker } from "@/lib/platform/breakers";
 import { NonRetryableError } from "./errors";
-import { fulfillmentSettings } from "./settings";
+import { fulfillmentSettings, type FulfillmentSettings } from "./settings";
 
 export class ProviderError extends Error {
   constructor(message: string, readonly status?: number) {
@@ -116,17 +118,44 @@ export function simulatedProvider(mix: SimulatedMix): Provider {
   };
 }
 
+/**
+ * Calls through a shared circuit breaker: once the provider fails often enough, no worker in any
+ * process calls it until a probe succeeds; refused calls fail with CircuitOpenError (retryable).
+ */
+export function breakerProvider(inner: Provider, breaker: Pick<SharedBreaker, "execute">): Provider {
+  return { call: (operation, body) => breaker.execute(() => inner.call(operation, body)) };
+}
+
+export const PROVIDER_BREAKER = "fulfillment:provider";
+
+function withBreaker(inner: Provider, s: FulfillmentSettings): Provider {
+  if (s.FULFILLMENT_PROVIDER_BREAKER_FAILURE_THRESHOLD <= 0) return inner;
+  const breaker = sharedBreaker(
+    pool(),
+    PROVIDER_BREAKER,
+    {
+      failureThreshold: s.FULFILLMENT_PROVIDER_BREAKER_FAILURE_THRESHOLD,
+      failureWindowSeconds: s.FULFILLMENT_PROVIDER_BREAKER_FAILURE_WINDOW_SECONDS,
+      openCooldownSeconds: s.FULFILLMENT_PROVIDER_BREAKER_OPEN_COOLDOWN_SECONDS,
+      halfOpenProbeCount: s.FULFILLMENT_PROVIDER_BREAKER_HALF_OPEN_PROBE_COUNT,
+    },
+    // A 4xx is the request's fault, not the provider failing; the adapter's own timeout fires first.
+    { isFailure: (err) => !(err instanceof ProviderRejectedError), callTimeoutMs: s.FULFILLMENT_PROVIDER_TIMEOUT_MS + 1_000 },
+  );
+  return breakerProvider(inner, breaker);
+}
+
 /** The provider this process uses: HTTP when configured, simulated in demo mode, else an explanation. */
 export function providerFromEnv(): Provider {
   const s = fulfillmentSettings();
-  if (s.FULFILLMENT_PROVIDER_URL) return httpProvider(s.FULFILLMENT_PROVIDER_URL, s.FULFILLMENT_PROVIDER_TIMEOUT_MS);
+  if (s.FULFILLMENT_PROVIDER_URL) return withBreaker(httpProvider(s.FULFILLMENT_PROVIDER_URL, s.FULFILLMENT_PROVIDER_TIMEOUT_MS), s);
   if (s.OPSDECK_DEMO || s.OPSDECK_SIMULATOR) {
-    return simulatedProvider({
+    return withBreaker(simulatedProvider({
       failureRate: s.FULFILLMENT_SIMULATED_FAILURE_RATE,
       nonRetryableRate: s.FULFILLMENT_SIMULATED_NONRETRYABLE_RATE,
       latencyMs: s.FULFILLMENT_SIMULATED_LATENCY_MS,
       inIncident: incidentSchedule(Date.now(), s.FULFILLMENT_SIMULATED_INCIDENT_SECONDS, s.FULFILLMENT_SIMULATED_INCIDENT_EVERY_SECONDS),
-    });
+    }), s);
   }
   return {
     async call(operation) {

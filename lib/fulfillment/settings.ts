@@ -19,6 +19,11 @@ const schema = z.object({
   FULFILLMENT_BACKOFF_CAP_MS: int(300_000),
   FULFILLMENT_PROVIDER_URL: z.string().url().optional(),
   FULFILLMENT_PROVIDER_TIMEOUT_MS: int(5_000),
+  /** > 0: calls go through the shared circuit breaker "fulfillment:provider" (docs/breakers.md); 0 = off. */
+  FULFILLMENT_PROVIDER_BREAKER_FAILURE_THRESHOLD: int(0, 0),
+  FULFILLMENT_PROVIDER_BREAKER_FAILURE_WINDOW_SECONDS: z.coerce.number().positive().default(60),
+  FULFILLMENT_PROVIDER_BREAKER_OPEN_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
+  FULFILLMENT_PROVIDER_BREAKER_HALF_OPEN_PROBE_COUNT: int(1),
   FULFILLMENT_SIMULATED_FAILURE_RATE: rate.default(0.08),
   FULFILLMENT_SIMULATED_NONRETRYABLE_RATE: rate.default(0.02),
   FULFILLMENT_SIMULATED_LATENCY_MS: int(40, 0),

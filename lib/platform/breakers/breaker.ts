@@ -102,6 +102,7 @@ interface Cached {
 interface PoolCache {
   entries: Map<string, Cached>;
   listener: pg.PoolClient | null;
+  connecting: boolean;
   listening: boolean;
   stopped: boolean;
   retry: NodeJS.Timeout | null;
@@ -112,7 +113,7 @@ const caches = processSingleton("breakerCaches", () => new WeakMap<pg.Pool, Pool
 function poolCache(pool: pg.Pool): PoolCache {
   let c = caches.get(pool);
   if (!c) {
-    c = { entries: new Map(), listener: null, listening: false, stopped: false, retry: null };
+    c = { entries: new Map(), listener: null, connecting: false, listening: false, stopped: false, retry: null };
     caches.set(pool, c);
   }
   return c;
@@ -123,8 +124,9 @@ function invalidate(c: PoolCache, name?: string): void {
 }
 
 async function startListening(pool: pg.Pool, c: PoolCache): Promise<void> {
-  if (c.listener || c.stopped) return;
+  if (c.listener || c.connecting || c.stopped) return;
   c.retry = null;
+  c.connecting = true;
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -132,6 +134,8 @@ async function startListening(pool: pg.Pool, c: PoolCache): Promise<void> {
     c.retry = setTimeout(() => void startListening(pool, c), 1_000);
     c.retry.unref();
     return;
+  } finally {
+    c.connecting = false;
   }
   if (c.stopped) return client.release();
   c.listener = client;
@@ -231,7 +235,7 @@ export function sharedBreaker(pool: pg.Pool, name: string, settings: BreakerSett
         throw err;
       },
     );
-    if (options.listen !== false && !c.listener && !c.stopped && !c.retry) void startListening(pool, c);
+    if (options.listen !== false && !c.listener && !c.connecting && !c.stopped && !c.retry) void startListening(pool, c);
     return ready;
   };
 
@@ -258,8 +262,8 @@ export function sharedBreaker(pool: pg.Pool, name: string, settings: BreakerSett
     await ensure();
     const e = c.entries.get(name);
     const age = e ? Date.now() - e.fetchedAt : Infinity;
-    if (e && age <= ttl) return e.snap;
-    if (e && age <= 10 * ttl) {
+    if (e && age < ttl) return e.snap;
+    if (e && age < 10 * ttl) {
       void refresh(e);
       return e.snap;
     }
@@ -280,9 +284,20 @@ export function sharedBreaker(pool: pg.Pool, name: string, settings: BreakerSett
     return null;
   };
 
-  const refuse = async (): Promise<never> => {
-    const latest = (await readRow(pool, name)) ?? c.entries.get(name)!.snap;
-    throw new CircuitOpenError(remember(latest));
+  const report = (outcome: Promise<Change>) =>
+    outcome.then(apply).catch((e) => logger.warn({ err: e, breaker: name }, "circuit breaker probe outcome could not be recorded"));
+
+  /** A probe's outcome counts only in the half-open episode (epoch) it was taken in. */
+  const runProbe = async <T>(fn: (signal: AbortSignal) => Promise<T>, epoch: string): Promise<T> => {
+    let result: T;
+    try {
+      result = await run(fn);
+    } catch (err) {
+      await report(isFailure(err) ? probeFailed(pool, name, epoch, describe(err)) : probeSucceeded(pool, name, epoch));
+      throw err;
+    }
+    await report(probeSucceeded(pool, name, epoch));
+    return result;
   };
 
   return {
@@ -292,35 +307,27 @@ export function sharedBreaker(pool: pg.Pool, name: string, settings: BreakerSett
       return refresh(undefined);
     },
     async execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-      const s = await current();
-      if (s.state === "closed") {
-        try {
-          return await run(fn);
-        } catch (err) {
-          if (isFailure(err)) {
-            // Recording must not replace the call's own error; a lost count is logged, not thrown.
-            await recordFailure(pool, name, describe(err))
-              .then(apply)
-              .catch((e) => logger.warn({ err: e, breaker: name }, "circuit breaker failure could not be recorded"));
-          }
-          throw err;
-        }
+      let s = await current();
+      if (s.state !== "closed") {
+        if (s.forced || (s.state === "open" && s.nextProbeAt && Date.now() < s.nextProbeAt.getTime())) throw new CircuitOpenError(s);
+        // Half-open with every probe out (and recently taken): wait for their outcome's NOTIFY.
+        if (s.state === "half_open" && s.probesLeft === 0 && Date.now() - s.updatedAt.getTime() < probeLeaseSeconds * 1000) throw new CircuitOpenError(s);
+        const probe = await acquireProbe(s);
+        if (probe) return runProbe(fn, probe.epoch);
+        s = remember((await readRow(pool, name)) ?? s);
+        if (s.state !== "closed") throw new CircuitOpenError(s); // closed meanwhile: call normally
       }
-      if (s.forced || (s.state === "open" && s.nextProbeAt && Date.now() < s.nextProbeAt.getTime())) throw new CircuitOpenError(s);
-      const probe = await acquireProbe(s);
-      if (!probe) return refuse();
-      let result: T;
       try {
-        result = await run(fn);
+        return await run(fn);
       } catch (err) {
-        const outcome = isFailure(err) ? probeFailed(pool, name, probe.epoch, describe(err)) : probeSucceeded(pool, name, probe.epoch);
-        await outcome.then(apply).catch((e) => logger.warn({ err: e, breaker: name }, "circuit breaker probe outcome could not be recorded"));
+        if (isFailure(err)) {
+          // Recording must not replace the call's own error; a lost count is logged, not thrown.
+          await recordFailure(pool, name, describe(err))
+            .then(apply)
+            .catch((e) => logger.warn({ err: e, breaker: name }, "circuit breaker failure could not be recorded"));
+        }
         throw err;
       }
-      await probeSucceeded(pool, name, probe.epoch)
-        .then(apply)
-        .catch((e) => logger.warn({ err: e, breaker: name }, "circuit breaker probe outcome could not be recorded"));
-      return result;
     },
   };
 }

@@ -132,11 +132,26 @@ describe("shared circuit breaker", () => {
     await expect(b.execute(boom)).rejects.toThrow();
     await sleep(350);
     // A probe taken by a "process" that then vanished: the slot is gone, nobody reports.
-    await pool.query(`UPDATE circuit_breakers SET state = 'half_open', probes_left = 0, probe_taken_at = now() - interval '10 seconds', epoch = epoch + 1 WHERE name = $1`, [n]);
+    await pool.query(`UPDATE circuit_breakers SET state = 'half_open', probes_left = 0, probe_taken_at = now() - interval '10 seconds', updated_at = now() - interval '10 seconds', epoch = epoch + 1 WHERE name = $1`, [n]);
     await expect(b.execute(ok)).rejects.toBeInstanceOf(CircuitOpenError);
     expect((await causes(n)).at(-1)).toBe("half_open>open:probe_lost");
     await expect(b.execute(ok)).resolves.toBe("ok"); // probing again right away
     expect((await b.state()).state).toBe("closed");
+  });
+
+  it("opens one LISTEN connection per pool however many calls race to start it", async () => {
+    const app = `breakers-test-${run}`;
+    const own = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 8, application_name: app });
+    try {
+      const b = sharedBreaker(own, name("listen"), settings());
+      await Promise.all(Array.from({ length: 20 }, () => b.execute(ok)));
+      await sleep(200);
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, [app]);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await stopBreakerListener(own);
+      await own.end();
+    }
   });
 
   it("rejects settings that cannot work, naming the field", () => {

@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { breakerTransitions, sharedBreaker, stopBreakerListener, type BreakerSettings } from "./index";
+import { forceOpen } from "./actions";
 
 const CHILD = path.join(import.meta.dirname, "concurrency-child.ts");
 const PROCESSES = 4;
@@ -27,9 +28,9 @@ function spawnChild(): Promise<ChildProcess> {
   });
 }
 
-async function runAll(go: object): Promise<Report[]> {
+async function runAll(go: object, whileRunning?: () => Promise<void>): Promise<Report[]> {
   const children = await Promise.all(Array.from({ length: PROCESSES }, spawnChild));
-  return Promise.all(
+  const reports = Promise.all(
     children.map(
       (c) =>
         new Promise<Report>((resolve, reject) => {
@@ -39,6 +40,8 @@ async function runAll(go: object): Promise<Report[]> {
         }),
     ),
   );
+  await whileRunning?.();
+  return reports;
 }
 
 let pool: pg.Pool;
@@ -82,5 +85,23 @@ describe("one breaker state shared by 4 processes", () => {
     const causes = (await breakerTransitions(pool, name, new Date(0))).reverse().map((t) => t.cause);
     expect(causes).toEqual(["failure_threshold", "cooldown_elapsed", "probe_succeeded"]);
     expect(reports.every((r) => r.ran.length > 10)).toBe(true);
+  }, 60_000);
+
+  it("a force-open stops the calls of every process within the notification delay", async () => {
+    const name = `test-${Date.now().toString(36)}-mp-force`;
+    const settings: BreakerSettings = { failureThreshold: 5, openCooldownSeconds: 1, halfOpenProbeCount: 1, failureWindowSeconds: 60 };
+    await sharedBreaker(pool, name, settings).state();
+    let forcedAt = 0;
+    const reports = await runAll({ name, settings, ms: 2_500, parallel: 2, callMs: 5, outcome: "succeed" }, async () => {
+      await new Promise((r) => setTimeout(r, 1_200)); // every child is calling by now
+      await forceOpen(name, { actor: "user:test@example.com", reason: "contain" });
+      forcedAt = Date.now();
+    });
+    for (const r of reports) {
+      expect(r.ran.filter((c) => c.start < forcedAt).length).toBeGreaterThan(10);
+      // NOTIFY reaches every process in milliseconds; 250 ms leaves room for a loaded machine.
+      expect(r.ran.filter((c) => c.start > forcedAt + 250)).toEqual([]);
+      expect(r.refused).toBeGreaterThan(0);
+    }
   }, 60_000);
 });

@@ -1,10 +1,15 @@
 -- Circuit breakers shared by every process: see prisma/schema/breakers.prisma and
--- lib/platform/breakers. Every insert into the transitions table notifies channel
--- "opsdeck_breakers" (payload: the breaker's name), so every process drops its cached state at
--- once; the cache's TTL bounds staleness if a notification is missed.
+-- lib/platform/breakers. No CHECK constraints: Prisma 6.19's WASM schema engine crashes
+-- ("RuntimeError: unreachable") reading them in `prisma migrate diff`; the states are an enum, and
+-- the settings are validated by sharedBreaker() before they are written. Every insert into the
+-- transitions table notifies channel "opsdeck_breakers" (payload: the breaker's name), so every
+-- process drops its cached state at once; the cache's TTL bounds staleness if a notification is
+-- missed.
+CREATE TYPE "circuit_breaker_state" AS ENUM ('closed', 'open', 'half_open');
+
 CREATE TABLE "circuit_breakers" (
     "name" TEXT NOT NULL,
-    "state" TEXT NOT NULL DEFAULT 'closed',
+    "state" "circuit_breaker_state" NOT NULL DEFAULT 'closed',
     "forced" BOOLEAN NOT NULL DEFAULT false,
     "epoch" BIGINT NOT NULL DEFAULT 0,
     "failures_in_window" INTEGER NOT NULL DEFAULT 0,
@@ -21,18 +26,15 @@ CREATE TABLE "circuit_breakers" (
     "probe_taken_at" TIMESTAMPTZ(3),
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "circuit_breakers_pkey" PRIMARY KEY ("name"),
-    CONSTRAINT "circuit_breakers_state_check" CHECK ("state" IN ('closed', 'open', 'half_open')),
-    CONSTRAINT "circuit_breakers_settings_check" CHECK (
-        "failure_threshold" >= 1 AND "open_cooldown_seconds" > 0 AND "half_open_probe_count" >= 1 AND "failure_window_seconds" > 0),
-    CONSTRAINT "circuit_breakers_probes_check" CHECK ("probes_left" >= 0 AND "probes_passed" >= 0)
+    CONSTRAINT "circuit_breakers_pkey" PRIMARY KEY ("name")
 );
+
 
 CREATE TABLE "circuit_breaker_transitions" (
     "id" BIGSERIAL NOT NULL,
     "breaker" TEXT NOT NULL,
-    "from_state" TEXT NOT NULL,
-    "to_state" TEXT NOT NULL,
+    "from_state" "circuit_breaker_state" NOT NULL,
+    "to_state" "circuit_breaker_state" NOT NULL,
     "cause" TEXT NOT NULL,
     "detail" TEXT,
     "actor" TEXT,

@@ -2,10 +2,10 @@
 // resolution replaced, as in the dead-letter route tests): who may read and act, bad input,
 // unknown platforms, racing/no-op actions, and the audit trail.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { NextRequest } from "next/server";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/platform/db";
 import type { SessionIdentity } from "@/lib/platform/auth/identity";
+import { callRoute as call, sessionFor, type Handler } from "@/test/route-call";
 
 const session: { user: SessionIdentity | null } = { user: null };
 vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => session.user }));
@@ -14,20 +14,7 @@ const list = await import("./route");
 const forceOpen = await import("./[platform]/force-open/route");
 const reset = await import("./[platform]/reset/route");
 
-const as = (role: SessionIdentity["role"] | null) => {
-  session.user = role ? { kind: "session", userId: randomUUID(), email: `${role}@test.local`, role } : null;
-};
-
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-async function call(handler: Handler, url: string, opts: { body?: unknown; params?: Record<string, string> } = {}) {
-  const req = new NextRequest(`http://localhost${url}`, {
-    method: opts.body === undefined ? "GET" : "POST",
-    headers: opts.body === undefined ? {} : { "content-type": "application/json" },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  return { status: res.status, json: await res.json() };
-}
+const as = (role: SessionIdentity["role"] | null) => (session.user = sessionFor(role));
 
 const run = randomUUID().replace(/-/g, "").slice(0, 8);
 const [A, B] = [`bt${run}a`, `bt${run}b`];
