@@ -1,6 +1,7 @@
 import { Suspense } from "react";
 import Link from "next/link";
-import { ErrorNote, PageHeader, Skeleton, buttonClass } from "@/components/ui";
+import { PageHeader, Skeleton, buttonClass } from "@/components/ui";
+import { dbError, plain, type SearchParams } from "@/components/page-params";
 import { requirePage } from "@/lib/platform/auth/identity";
 import { can } from "@/lib/platform/auth/roles";
 import { pool } from "@/lib/platform/db";
@@ -12,9 +13,7 @@ import { Affiliates, RiskOverview, type AffiliateRow, type RiskData } from "@/co
 export const metadata = { title: "Reconciliation risk" };
 export const dynamic = "force-dynamic";
 
-type Params = Record<string, string | string[] | undefined>;
-const plain = <T,>(v: unknown) => JSON.parse(JSON.stringify(v)) as T;
-const dbError = (what: string, err: unknown) => <ErrorNote>Could not read {what} from the database ({(err as Error).message}). Check /api/readyz.</ErrorNote>;
+type Params = SearchParams;
 
 async function Overview({ severity }: { severity?: Severity }) {
   let initial: RiskData;
