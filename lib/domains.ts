@@ -34,13 +34,21 @@ import { bulkResumer } from "./fulfillment/dead-letters/bulk";
 import { catalogSimulator, seedCatalogDemo } from "./catalog/demo-traffic";
 import { insightSnapshotsDefinition } from "./catalog/insight-snapshots";
 import { catalogRetentionDefinition } from "./catalog/retention";
+import { createReconciliationHandlers } from "./reconciliation/handlers";
+import { reconciliationSimulatorDefinition, seedReconciliationDemo } from "./reconciliation/simulator";
+import { reconciliationTile } from "./reconciliation/overview";
+import { rereconcileKind } from "./reconciliation/rereconcile";
 
 /** Every domain's handlers for the shared task queue (task types: lib/task-types.ts). */
 export const taskHandlers = (): HandlerRegistry => ({
   ...createHandlers(),
   ...createPaymentHandlers(pool),
   ...createWhatsappHandlers(pool),
+  ...createReconciliationHandlers(pool),
 });
+
+/** Kinds of bulk operation beyond dead-letter retry/discard, registered here so the resumer can continue them. */
+export const bulkKinds = [rereconcileKind];
 
 export const workers: WorkerDefinition[] = [
   telemetryRetentionWorker(pool),
@@ -56,12 +64,14 @@ export const workers: WorkerDefinition[] = [
   catalogSimulator,
   insightSnapshotsDefinition,
   catalogRetentionDefinition,
+  reconciliationSimulatorDefinition,
 ];
 
 /** Demo-mode seeders, run at start-up in order; each must be idempotent. */
 export const demoSeeders: { name: string; seed: () => Promise<void> }[] = [
   { name: "fulfillment-history", seed: () => seedFulfillmentHistory() },
   { name: "catalog", seed: () => seedCatalogDemo() },
+  { name: "reconciliation-affiliates", seed: () => seedReconciliationDemo() },
 ];
 
 /** Extra readiness checks (e.g. worker heartbeats); a failing check makes /api/readyz answer 503. */
@@ -70,7 +80,7 @@ export const readinessChecks: ReadinessCheck[] = [
 ];
 
 /** The overview's tiles, in reading order after the firing alerts; a domain appends its own. */
-export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, paymentsTile, catalogTile, whatsappTile, sloTile, apiTile];
+export const overviewTiles: OverviewTileSource[] = [alertsTile, fulfillmentTile, paymentsTile, catalogTile, whatsappTile, reconciliationTile, sloTile, apiTile];
 
 /** `opsdeck verify`: one harmless task per worker runtime, run to completion; and the cache it round-trips. */
 export const testTasks: TestTask[] = [fulfillmentTestTask];

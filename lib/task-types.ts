@@ -5,8 +5,9 @@ import { composeTaskTypes } from "./platform/task-types";
 import { fulfillmentTaskTypes } from "./fulfillment/task-types";
 import { paymentTaskTypes } from "./payments/task-types";
 import { whatsappTaskTypes } from "./whatsapp/task-types";
+import { reconciliationTaskTypes } from "./reconciliation/task-types";
 
-export const taskTypes = composeTaskTypes(fulfillmentTaskTypes, paymentTaskTypes, whatsappTaskTypes);
+export const taskTypes = composeTaskTypes(fulfillmentTaskTypes, paymentTaskTypes, whatsappTaskTypes, reconciliationTaskTypes);
 
 export const TASK_TYPE_NAMES = Object.keys(taskTypes);
 

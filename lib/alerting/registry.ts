@@ -13,9 +13,10 @@ import { whatsappSignals } from "@/lib/whatsapp/signals";
 import { sloRules, sloSignals } from "@/lib/slo/rules";
 import { apiSignals } from "@/lib/platform/telemetry/signals";
 import { reconciliationBreakerSignals } from "@/lib/reconciliation/breaker-signals";
+import { reconciliationSignals } from "@/lib/reconciliation/signals";
 import { COMPARISONS, SEVERITIES, compare, type AlertRule, type InhibitRule, type Signal, type SignalContext } from "./types";
 
-export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...paymentSignals, ...catalogSignals, ...whatsappSignals, ...sloSignals(), ...apiSignals, ...reconciliationBreakerSignals];
+export const signals: Signal[] = [...fulfillmentSignals, ...authSignals, ...paymentSignals, ...catalogSignals, ...whatsappSignals, ...sloSignals(), ...apiSignals, ...reconciliationBreakerSignals, ...reconciliationSignals];
 
 export function findSignal(name: string): Signal | undefined {
   return signals.find((s) => s.name === name);

@@ -220,6 +220,10 @@ describe("openslo", () => {
       ["openslo/v1", "SLO", "fulfillment-task-success"],
       ["openslo/v1", "SLO", "payments-checkout-success"],
       ["openslo/v1", "SLO", "payments-webhook-processing"],
+      ["openslo/v1", "SLO", "reconciliation-attempt-latency"],
+      ["openslo/v1", "SLO", "reconciliation-first-attempt"],
+      ["openslo/v1", "SLO", "reconciliation-missing-ratio"],
+      ["openslo/v1", "SLO", "reconciliation-submission-latency"],
     ]);
     const ratio = (name: string) => docs.find((d) => d.metadata.name === name).spec.indicator.spec.ratioMetric;
     expect(ratio("fulfillment-task-success").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(fulfillment_tasks_processed_total{outcome="succeeded"})' } });
@@ -227,5 +231,7 @@ describe("openslo", () => {
     expect(ratio("catalog-search-results").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(catalog_searches_total{outcome="results"})' } });
     expect(ratio("payments-webhook-processing").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(payments_webhook_events_total{outcome="processed"})' } });
     expect(ratio("api-latency").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(http_request_duration_seconds_bucket{le="1"})' } });
+    expect(ratio("reconciliation-attempt-latency").good.metricSource).toEqual({ type: "Prometheus", spec: { query: 'sum(reconciliation_attempt_duration_seconds_bucket{le="1"})' } });
+    expect(ratio("reconciliation-first-attempt").good.metricSource.type).toBe("opsdeck-sql");
   });
 });

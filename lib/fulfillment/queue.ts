@@ -17,6 +17,8 @@ export interface EnqueueTask {
   orderItemId?: string | null;
   runAt?: Date | null;
   maxAttempts?: number;
+  /** Lower is claimed first among due pending tasks (default 0; -32768..32767). */
+  priority?: number;
 }
 
 /** Checks a payload against its task type's schema; throws a 422 AppError naming the problem. */
@@ -49,28 +51,33 @@ export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<
   const items: (string | null)[] = [];
   const runAts: (string | null)[] = [];
   const maxes: number[] = [];
+  const priorities: number[] = [];
   tasks.forEach((t, i) => {
     const payload = validateTask(t.taskType, t.payload, tasks.length > 1 ? `payload of task ${i}` : "payload");
     if (t.maxAttempts !== undefined && (!Number.isInteger(t.maxAttempts) || t.maxAttempts < 1 || t.maxAttempts > 100)) {
       throw new AppError("validation_failed", `maxAttempts must be an integer between 1 and 100 (got ${t.maxAttempts}).`);
+    }
+    if (t.priority !== undefined && (!Number.isInteger(t.priority) || t.priority < -32768 || t.priority > 32767)) {
+      throw new AppError("validation_failed", `priority must be an integer between -32768 and 32767 (got ${t.priority}).`);
     }
     types.push(t.taskType);
     payloads.push(JSON.stringify(payload));
     items.push(t.orderItemId ?? null);
     runAts.push(t.runAt ? t.runAt.toISOString() : null);
     maxes.push(t.maxAttempts ?? DEFAULT_MAX_ATTEMPTS());
+    priorities.push(t.priority ?? 0);
   });
   const { rows } = await client
     .query<{ id: string }>(
     `WITH inserted AS (
-       INSERT INTO fulfillment_tasks (task_type, payload, order_item_id, run_at, max_attempts)
-       SELECT t, p, oi, coalesce(r, now()), m
-         FROM unnest($1::text[], $2::jsonb[], $3::uuid[], $4::timestamptz[], $5::int[]) WITH ORDINALITY AS x(t, p, oi, r, m, ord)
+       INSERT INTO fulfillment_tasks (task_type, payload, order_item_id, run_at, max_attempts, priority)
+       SELECT t, p, oi, coalesce(r, now()), m, pr
+         FROM unnest($1::text[], $2::jsonb[], $3::uuid[], $4::timestamptz[], $5::int[], $7::smallint[]) WITH ORDINALITY AS x(t, p, oi, r, m, pr, ord)
         ORDER BY ord
        RETURNING id
      ), woken AS (SELECT pg_notify($6, ''))
      SELECT id FROM inserted, woken`,
-    [types, payloads, items, runAts, maxes, NOTIFY_CHANNEL],
+    [types, payloads, items, runAts, maxes, NOTIFY_CHANNEL, priorities],
     )
     .catch((err: { code?: string }) => {
       if (err.code === "23503") throw new AppError("validation_failed", "orderItemId does not name an existing order item; create the order item first or omit it.");
@@ -140,7 +147,8 @@ export interface ClaimedTask {
 /**
  * Claims up to `limit` tasks in one statement: first running tasks whose lease expired (their
  * worker died; their attempt is recorded as `lease_expired`), then due retries, then due pending
- * tasks — each picked with FOR UPDATE SKIP LOCKED on an index-ordered scan. Every branch has the
+ * tasks (lowest priority value first, then oldest: fulfillment_tasks_pending_priority_idx) — each
+ * picked with FOR UPDATE SKIP LOCKED on an index-ordered scan. Every branch has the
  * constant LIMIT (rows locked but not picked are released at statement end): a computed LIMIT
  * makes the planner assume thousands of rows and switch on JIT, which cost ~120 ms per claim. An expired task that
  * already used all its attempts is dead-lettered instead of run again (a poison task that kills
@@ -165,7 +173,7 @@ WITH expired AS (
 ), fresh AS (
   SELECT id FROM fulfillment_tasks
    WHERE status = 'pending' AND run_at <= now()
-   ORDER BY run_at
+   ORDER BY priority, run_at
    LIMIT $2 FOR UPDATE SKIP LOCKED
 ), picked AS (
   SELECT id, was_expired FROM (

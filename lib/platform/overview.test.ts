@@ -11,7 +11,7 @@ const { GET } = await import("@/app/api/v1/overview/route");
 describe("overview tiles", () => {
   it("every registered area loads a tile with a status, a headline and a link", async () => {
     const tiles = await loadTiles(overviewTiles);
-    expect(tiles.map((t) => t.area)).toEqual(["alerts", "fulfillment", "payments", "catalog", "whatsapp", "slos", "api"]);
+    expect(tiles.map((t) => t.area)).toEqual(["alerts", "fulfillment", "payments", "catalog", "whatsapp", "reconciliation", "slos", "api"]);
     for (const t of tiles) {
       expect(["good", "warn", "bad", "neutral"]).toContain(t.status);
       expect(t.headline).not.toBe("Unavailable");

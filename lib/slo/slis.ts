@@ -14,6 +14,7 @@ import { BUCKETS_MS } from "@/lib/platform/telemetry/request-stats";
 // happened to a customer's order.
 
 import { paymentSliQueries } from "@/lib/payments/slis";
+import { reconciliationSliQueries } from "@/lib/reconciliation/slis";
 
 export interface SliQuery {
   description: string;
@@ -38,6 +39,7 @@ const LATENCY_BOUNDS_S = BUCKETS_MS.map((ms) => ms / 1000);
 
 export const SLI_QUERIES: Record<string, SliQuery> = {
   ...paymentSliQueries,
+  ...reconciliationSliQueries,
   fulfillment_attempts_succeeded: {
     description: "Attempts that finished their task successfully.",
     sql: `select finished_at as ts from fulfillment_attempts

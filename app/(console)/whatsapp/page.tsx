@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import Link from "next/link";
+import { dbError, hrefWith as linkWith, one, plain, type SearchParams } from "@/components/page-params";
 import { ErrorNote, PageHeader, Skeleton } from "@/components/ui";
 import { requirePage } from "@/lib/platform/auth/identity";
 import { can } from "@/lib/platform/auth/roles";
@@ -13,23 +14,8 @@ export const dynamic = "force-dynamic";
 
 const WINDOWS = { "15m": 15, "1h": 60, "6h": 360 } as const;
 type Window = keyof typeof WINDOWS;
-type Params = Record<string, string | string[] | undefined>;
-
-const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
-/** JSON round-trip: client widgets get exactly what their polling endpoints return. */
-const plain = <T,>(v: unknown) => JSON.parse(JSON.stringify(v)) as T;
-const dbError = (what: string, err: unknown) => <ErrorNote>Could not read {what} from the database ({(err as Error).message}). Check /api/readyz.</ErrorNote>;
-
-function hrefWith(params: Params, change: Record<string, string | null>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (typeof v === "string" && v) p.set(k, v);
-  for (const [k, v] of Object.entries(change)) {
-    if (v) p.set(k, v);
-    else p.delete(k);
-  }
-  const qs = p.toString();
-  return qs ? `/whatsapp?${qs}` : "/whatsapp";
-}
+type Params = SearchParams;
+const hrefWith = (params: Params, change: Record<string, string | null>) => linkWith("/whatsapp", params, change);
 
 async function PanelWidgets({ window, kind }: { window: Window; kind: "tiles" | "charts" | "collectors" }) {
   let initial: PanelData;

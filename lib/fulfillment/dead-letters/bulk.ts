@@ -1,5 +1,6 @@
 import "server-only";
-// Bulk retry/discard over everything matching a filter. Creating an operation freezes the matching
+// Bulk operations over everything matching a filter (dead-letter retry/discard, and any kind a
+// domain registers: registerBulkKind). Creating an operation freezes the matching
 // task ids (fulfillment_bulk_operation_items) in the same transaction as its audit row, so the
 // operation acts on exactly the dry run's set even while new tasks keep dead-lettering. The work then
 // runs server-side in chunks: each chunk's conditional updates, its items' done flags and the
@@ -11,7 +12,7 @@ import "server-only";
 // operation would still be correct (each chunk locks the operation row first), the lock just stops
 // them from competing.
 import type { PoolClient } from "pg";
-import { db, pool } from "@/lib/platform/db";
+import { db, pool, type Tx } from "@/lib/platform/db";
 import { AppError, conflict, notFound } from "@/lib/platform/errors";
 import { writeAudit } from "@/lib/platform/audit";
 import { logger } from "@/lib/platform/logger";
@@ -26,7 +27,55 @@ export const CHUNK_SIZE = 1000;
 const SWEEP_MS = 10_000;
 /** Advisory-lock namespace (first key) for bulk operations; the second key hashes the operation id. */
 const LOCK_NAMESPACE = 48_211;
-const BULK_AUDIT = { retry: "fulfillment.dead_letter.bulk_retry", discard: "fulfillment.dead_letter.bulk_discard" } as const;
+
+/**
+ * What a bulk operation does, by its `action` name: which ids it freezes for a filter and what one
+ * chunk does to them. Dead-letter retry and discard are two kinds; other domains register theirs
+ * (e.g. reconciliation's re-reconcile) and get the same frozen set, chunked progress, audit,
+ * cancel and crash resume. Registered kinds must be known in every process that runs the resumer
+ * (lib/domains.ts imports them).
+ */
+export interface BulkKind {
+  /** Stored in fulfillment_bulk_operations.action. */
+  action: string;
+  /** Audit action of the start/finish rows; cancel appends ".cancel". */
+  auditAction: string;
+  /** SELECT of the bigint ids to freeze (one column), with the filter's parameters appended to `params` ($1 is the operation id). */
+  selectIds(filter: unknown, params: unknown[]): string;
+  /**
+   * CTEs run per chunk after `marked` (the chunk's frozen ids, column task_id): must define
+   * `changed`, one row per item actually changed (a conditional update skips items that moved on).
+   */
+  chunkSql: string;
+  /** In the chunk's transaction when it changed something (e.g. wake the workers). */
+  afterChunk?(tx: Tx): Promise<void>;
+  /** The 409 message when nothing matches. */
+  nothingMatches: string;
+}
+
+const kinds = processSingleton("bulkKinds", () => new Map<string, BulkKind>());
+
+export function registerBulkKind(kind: BulkKind): BulkKind {
+  kinds.set(kind.action, kind);
+  return kind;
+}
+
+function kindOf(action: string): BulkKind {
+  const k = kinds.get(action);
+  if (!k) throw new Error(`No bulk operation kind "${action}" is registered in this process.`);
+  return k;
+}
+
+const deadLetterKind = (action: DeadLetterAction, set: string): BulkKind => ({
+  action,
+  auditAction: `fulfillment.dead_letter.bulk_${action}`,
+  selectIds: (filter, params) => `SELECT t.id FROM fulfillment_tasks t WHERE ${filterWhere(filter as DeadLetterFilter, params)}`,
+  chunkSql: `changed AS (UPDATE fulfillment_tasks t SET ${set} WHERE t.id IN (SELECT task_id FROM marked) AND t.status = 'dead_lettered' RETURNING t.id)`,
+  afterChunk: action === "retry" ? notifyWorkers : undefined,
+  nothingMatches: "No dead-lettered task matches this filter any more; nothing to do. Refresh the list.",
+});
+registerBulkKind(deadLetterKind("retry", REQUEUE_SET));
+registerBulkKind(deadLetterKind("discard", DISCARD_SET));
 
 export interface BulkOperationView {
   id: string;
@@ -59,21 +108,22 @@ export async function getBulkOperation(id: string): Promise<BulkOperationView> {
  * from `total` — the frozen set is what runs, never a re-evaluated filter.
  */
 export async function createBulkOperation(action: DeadLetterAction, filter: DeadLetterFilter, who: Actor, opts: { start?: boolean } = {}) {
+  return createBulk(action, filter, filterToJson(filter), who, opts);
+}
+
+/** Any registered kind: `filter` is what selectIds reads, `stored` its JSON form kept on the operation. */
+export async function createBulk(action: string, filter: unknown, stored: Record<string, string>, who: Actor, opts: { start?: boolean } = {}) {
+  const kind = kindOf(action);
   const reason = who.reason?.trim();
   if (!reason || reason.length < 3) throw new AppError("validation_failed", "A reason (at least 3 characters) is required for a bulk action; it is kept in the audit log.");
-  const stored = filterToJson(filter);
   const op = await db().$transaction(
     async (tx) => {
       const created = await tx.fulfillmentBulkOperation.create({ data: { action, filter: stored, reason, actor: who.actor, total: 0 } });
       const params: unknown[] = [created.id];
-      const where = filterWhere(filter, params);
-      const total = await tx.$executeRawUnsafe(
-        `INSERT INTO fulfillment_bulk_operation_items (operation_id, task_id)
-         SELECT $1::uuid, t.id FROM fulfillment_tasks t WHERE ${where}`,
-        ...params,
-      );
-      if (total === 0) throw conflict("No dead-lettered task matches this filter any more; nothing to do. Refresh the list.");
-      await writeAudit(tx, { actor: who.actor, action: BULK_AUDIT[action], target: `bulk_operation:${created.id}`, count: total, reason, details: { filter: stored, phase: "started" } });
+      const ids = kind.selectIds(filter, params);
+      const total = await tx.$executeRawUnsafe(`INSERT INTO fulfillment_bulk_operation_items (operation_id, task_id) SELECT $1::uuid, x.id FROM (${ids}) x`, ...params);
+      if (total === 0) throw conflict(kind.nothingMatches);
+      await writeAudit(tx, { actor: who.actor, action: kind.auditAction, target: `bulk_operation:${created.id}`, count: total, reason, details: { filter: stored, phase: "started" } });
       return tx.fulfillmentBulkOperation.update({ where: { id: created.id }, data: { total } });
     },
     { timeout: 120_000 },
@@ -90,7 +140,7 @@ export async function cancelBulkOperation(id: string, who: Actor) {
     if (n === 0) throw conflict(`Bulk operation ${id} is already ${op.status}; there is nothing to cancel.`, { status: op.status });
     await writeAudit(tx, {
       actor: who.actor,
-      action: `${BULK_AUDIT[op.action as DeadLetterAction] ?? "fulfillment.dead_letter.bulk"}.cancel`,
+      action: `${kinds.get(op.action)?.auditAction ?? "bulk_operation"}.cancel`,
       target: `bulk_operation:${id}`,
       count: op.processed,
       reason: who.reason?.trim() || undefined,
@@ -112,17 +162,14 @@ async function runChunk(id: string, chunkSize: number): Promise<ChunkResult> {
       );
       const op = ops[0];
       if (!op || op.status !== "running") return "stopped";
-      const action = op.action as DeadLetterAction;
+      const kind = kindOf(op.action);
       const [counts] = await tx.$queryRawUnsafe<{ processed: number; changed: number }[]>(
         `WITH chunk AS (
            SELECT task_id FROM fulfillment_bulk_operation_items WHERE operation_id = $1::uuid AND NOT done LIMIT $2
          ), marked AS (
            UPDATE fulfillment_bulk_operation_items i SET done = true FROM chunk c
             WHERE i.operation_id = $1::uuid AND i.task_id = c.task_id RETURNING i.task_id
-         ), changed AS (
-           UPDATE fulfillment_tasks t SET ${action === "retry" ? REQUEUE_SET : DISCARD_SET}
-            WHERE t.id IN (SELECT task_id FROM marked) AND t.status = 'dead_lettered' RETURNING t.id
-         )
+         ), ${kind.chunkSql}
          SELECT (SELECT count(*) FROM marked)::int AS processed, (SELECT count(*) FROM changed)::int AS changed`,
         id,
         chunkSize,
@@ -135,14 +182,14 @@ async function runChunk(id: string, chunkSize: number): Promise<ChunkResult> {
       if (finished) {
         await writeAudit(tx, {
           actor: op.actor,
-          action: BULK_AUDIT[action],
+          action: kind.auditAction,
           target: `bulk_operation:${id}`,
           count: updated.changed,
           reason: op.reason,
           details: { filter: op.filter as object, phase: "finished", processed: updated.processed, changed: updated.changed, skipped: updated.processed - updated.changed },
         });
       }
-      if (action === "retry" && counts.changed > 0) await notifyWorkers(tx);
+      if (kind.afterChunk && counts.changed > 0) await kind.afterChunk(tx);
       return finished ? "finished" : "more";
     },
     { timeout: 60_000 },

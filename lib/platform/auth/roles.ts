@@ -21,7 +21,7 @@ export function isRole(value: unknown): value is Role {
 }
 
 /** Machine scopes an API key can carry. */
-export const SCOPES = ["metrics:read", "checkout", "ingest:whatsapp", "alerts:write"] as const;
+export const SCOPES = ["metrics:read", "checkout", "ingest:whatsapp", "alerts:write", "reconciliation:submit"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_HELP: Record<Scope, string> = {
@@ -29,6 +29,7 @@ export const SCOPE_HELP: Record<Scope, string> = {
   checkout: "Checkout service: create checkouts; read the fulfillment, payments and catalog observability endpoints and the Prometheus scrape (the seed's shared CHECKOUT_API_KEY)",
   "ingest:whatsapp": "WhatsApp collectors: post messages to the ingest endpoint",
   "alerts:write": "Alertmanager: post alerts to the webhook receiver",
+  "reconciliation:submit": "Affiliates: submit claims for reconciliation and read their own submissions' status (create with Reconciliation → Affiliates, which links the key to its affiliate)",
 };
 
 /** Who may read observability endpoints and the Prometheus scrape: scrapers, and the seed's checkout key. */

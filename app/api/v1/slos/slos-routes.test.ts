@@ -33,7 +33,7 @@ describe("SLO API", () => {
     const res = await call(listGET, "/api/v1/slos");
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.slos.map((s: { name: string }) => s.name)).toEqual(["api-availability", "api-latency", "catalog-search-results", "fulfillment-enqueue-to-done", "fulfillment-task-success", "payments-checkout-success", "payments-webhook-processing"]);
+    expect(body.slos.map((s: { name: string }) => s.name)).toEqual(["api-availability", "api-latency", "catalog-search-results", "fulfillment-enqueue-to-done", "fulfillment-task-success", "payments-checkout-success", "payments-webhook-processing", "reconciliation-attempt-latency", "reconciliation-first-attempt", "reconciliation-missing-ratio", "reconciliation-submission-latency"]);
     const s = body.slos.find((x: { name: string }) => x.name === "fulfillment-task-success");
     expect(s.burnRates.map((b: { window: string }) => b.window)).toEqual(["5m", "30m", "1h", "2h", "6h", "1d", "3d"]);
     expect(typeof s.errorBudgetRemaining).toBe("number");
@@ -57,7 +57,7 @@ describe("SLO API", () => {
     ]);
     const missing = await call(oneGET, "/api/v1/slos/nope", { name: "nope" });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toContain("Known: api-availability, api-latency, catalog-search-results, fulfillment-enqueue-to-done, fulfillment-task-success, payments-checkout-success, payments-webhook-processing");
+    expect((await missing.json()).error.message).toContain("Known: api-availability, api-latency, catalog-search-results, fulfillment-enqueue-to-done, fulfillment-task-success, payments-checkout-success, payments-webhook-processing, reconciliation-attempt-latency, reconciliation-first-attempt, reconciliation-missing-ratio, reconciliation-submission-latency");
   });
 
   it("exposes the SLO gauges on scrape with only the slo label", async () => {
