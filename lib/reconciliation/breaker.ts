@@ -6,6 +6,7 @@ import "server-only";
 import type pg from "pg";
 import { breakerSnapshots } from "@/lib/platform/breakers";
 import { platformBreaker } from "./breakers";
+import { PlatformFetchError } from "./errors";
 import { platformConfig, type ClassificationSettings } from "./settings";
 
 export interface PlatformBreaker {
@@ -30,10 +31,20 @@ export function breakerSettings(s: ClassificationSettings) {
   };
 }
 
+/**
+ * What counts against a platform: it timed out, was unreachable, answered 5xx or nonsense. A 4xx
+ * means the platform is up and refused our request, and "unconfigured" is our own setting: neither
+ * should stop calls to a healthy platform.
+ */
+export function isPlatformFailure(err: unknown): boolean {
+  if (err instanceof PlatformFetchError) return err.code !== "http_4xx" && err.code !== "unconfigured";
+  return true;
+}
+
 // The adapter's own timeout fires first (a PlatformTimeoutError, so missing_reason says timeout);
 // the breaker's call bound is a backstop a little later.
 export const platformBreakerFor: BreakerFor = (_p, platform, s) =>
-  platformBreaker(platform, breakerSettings(s), { callTimeoutMs: platformConfig(platform, s).timeoutMs + 1_000 });
+  platformBreaker(platform, breakerSettings(s), { callTimeoutMs: platformConfig(platform, s).timeoutMs + 1_000, isFailure: isPlatformFailure });
 
 /** Every platform's shared breaker state, for the incident snapshot. */
 export async function platformBreakerStates(p: pg.Pool, platforms: string[]) {
