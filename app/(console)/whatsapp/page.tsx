@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import Link from "next/link";
+import { WindowNav } from "@/components/window-nav";
 import { dbError, hrefWith as linkWith, one, plain, type SearchParams } from "@/components/page-params";
 import { ErrorNote, PageHeader, Skeleton } from "@/components/ui";
 import { requirePage } from "@/lib/platform/auth/identity";
@@ -117,18 +118,7 @@ export default async function WhatsappPage({ searchParams }: { searchParams: Pro
         title="WhatsApp ingest"
         description="Collectors' batches from arrival to offer, live (refreshes every 5 s). Figures come from the database, across every instance."
         actions={
-          <nav aria-label="Chart window" className="flex gap-1 rounded-md border border-slate-200 p-0.5 dark:border-slate-700">
-            {(Object.keys(WINDOWS) as Window[]).map((w) => (
-              <Link
-                key={w}
-                href={hrefWith(params, { window: w })}
-                aria-current={w === window ? "page" : undefined}
-                className={`rounded px-2.5 py-1 text-sm ${w === window ? "bg-sky-700 text-white!" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
-              >
-                {w}
-              </Link>
-            ))}
-          </nav>
+          <WindowNav windows={Object.keys(WINDOWS)} current={window} href={(w) => hrefWith(params, { window: w })} />
         }
       />
       <div className="grid gap-4">
