@@ -2,10 +2,10 @@
 // the real database. Only session resolution is replaced: next-auth reads the cookie through Next's
 // request context, which does not exist under vitest; the role checks in the wrapper still run.
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { NextRequest } from "next/server";
 import { randomUUID } from "node:crypto";
 import { db, pool } from "@/lib/platform/db";
 import type { SessionIdentity } from "@/lib/platform/auth/identity";
+import { callRoute, sessionFor, type Handler } from "@/test/route-call";
 
 const session: { user: SessionIdentity | null } = { user: null };
 vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => session.user }));
@@ -23,19 +23,10 @@ const bulkCancel = await import("../bulk-operations/[id]/cancel/route");
 const audit = await import("../../audit/route");
 
 const as = (role: SessionIdentity["role"] | null) => {
-  session.user = role ? { kind: "session", userId: randomUUID(), email: `${role}@test.local`, role } : null;
+  session.user = sessionFor(role);
 };
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-async function call(handler: Handler, url: string, opts: { body?: unknown; params?: Record<string, string> } = {}) {
-  const req = new NextRequest(`http://localhost${url}`, {
-    method: opts.body === undefined ? "GET" : "POST",
-    headers: opts.body === undefined ? {} : { "content-type": "application/json" },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  return { status: res.status, json: await res.json() };
-}
+const call = callRoute;
 
 let run = "";
 async function deadTask(payload: unknown = {}, type = "noop"): Promise<string> {
