@@ -1,13 +1,13 @@
 import "server-only";
-// Claims in, status out. A claim and its first reconciliation task are written in one transaction
+// Claims in, status out. A claim and its first reconciliation task are written in one statement
 // (the task's NOTIFY fires at commit), answered 202 with the id; "what is the status of X" is one
 // read of the claim with its attempts, last fetched report, alert and trust delta.
 import type pg from "pg";
 import { z } from "zod";
 import { AppError, notFound } from "@/lib/platform/errors";
-import { withTransaction } from "@/lib/platform/pg-transaction";
 import { bigintId, text, timestamp } from "@/lib/platform/http/schema-types";
-import { enqueue } from "@/lib/fulfillment/queue";
+import { DEFAULT_MAX_ATTEMPTS, enqueueCte, workerWaker } from "@/lib/fulfillment/queue";
+import { pool } from "@/lib/platform/db";
 import { PRIORITY_BY_BUCKET, TERMINAL_STATUSES } from "./classify";
 import { reconciliationPlatforms } from "./platforms";
 import { RECONCILE_TASK_TYPE } from "./task-types";
@@ -32,6 +32,8 @@ export const submissionInput = z
   .strict();
 export type SubmissionInput = z.infer<typeof submissionInput>;
 
+const waker = workerWaker(pool);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Stores the claim and enqueues its first attempt (priority from the affiliate's trust bucket). */
@@ -42,22 +44,36 @@ export async function submitClaim(p: pg.Pool, who: { affiliateId?: string; apiKe
   }
   const by = who.affiliateId ? { col: "id", value: who.affiliateId } : { col: "api_key_id", value: who.apiKeyId ?? "" };
   if (!UUID.test(by.value)) throw new AppError("forbidden", "This API key is not linked to an affiliate. An admin creates affiliate keys under Reconciliation → Risk → Affiliates.");
-  const out = await withTransaction(p, async (client) => {
-    const { rows } = await client.query<{ id: string; priority: number }>(
-      `INSERT INTO reconciliation_submissions (affiliate_id, platform, post_id, claimed_views, claimed_clicks, claimed_sales, period_start, period_end, priority)
+  // One statement (one round trip, its own transaction): the claim, its first task at the trust
+  // bucket's priority, and a NOTIFY for the workers (coalesced across concurrent submissions).
+  const notify = waker.inline();
+  const { rows } = await p.query<{ id: string; priority: number }>({
+    name: `reconciliation_submit_${by.col}`, // the text differs by the affiliate lookup column
+    text: `WITH sub AS (
+       INSERT INTO reconciliation_submissions (affiliate_id, platform, post_id, claimed_views, claimed_clicks, claimed_sales, period_start, period_end, priority)
        SELECT a.id, $2, $3, $4, $5, $6, $7, $8, ($9::jsonb ->> a.trust_bucket)::smallint
          FROM reconciliation_affiliates a WHERE a.${by.col} = $1::uuid
-       RETURNING id::text, priority`,
-      [by.value, input.platform, input.post_id, input.claimed.views ?? null, input.claimed.clicks ?? null, input.claimed.sales ?? null, input.period.start, input.period.end, JSON.stringify(PRIORITY_BY_BUCKET)],
-    );
-    const row = rows[0];
-    if (!row) {
-      if (who.affiliateId) throw notFound(`Affiliate ${who.affiliateId}`);
-      throw new AppError("forbidden", "This API key is not linked to an affiliate. An admin creates affiliate keys under Reconciliation → Risk → Affiliates.");
-    }
-    await enqueue(client, [{ taskType: RECONCILE_TASK_TYPE, payload: { submissionId: row.id, attempt: 1 }, priority: row.priority }]);
-    return { id: row.id, status: "queued" as const, priority: row.priority };
+       RETURNING id, priority
+     ),
+     ${enqueueCte({
+       name: "enq",
+       id: "nextval(pg_get_serial_sequence('fulfillment_tasks', 'id'))",
+       payload: "(SELECT jsonb_build_object('submissionId', id::text, 'attempt', 1) FROM sub)",
+       priority: "(SELECT priority FROM sub)",
+       typeParam: 10,
+       maxAttemptsParam: 11,
+       notifyParam: 12,
+     })}
+     SELECT id::text, priority FROM sub, (SELECT count(*) FROM enq_woken) w`,
+    values: [by.value, input.platform, input.post_id, input.claimed.views ?? null, input.claimed.clicks ?? null, input.claimed.sales ?? null, input.period.start, input.period.end, JSON.stringify(PRIORITY_BY_BUCKET), RECONCILE_TASK_TYPE, DEFAULT_MAX_ATTEMPTS(), notify],
   });
+  waker.committed(notify);
+  const row = rows[0];
+  if (!row) {
+    if (who.affiliateId) throw notFound(`Affiliate ${who.affiliateId}`);
+    throw new AppError("forbidden", "This API key is not linked to an affiliate. An admin creates affiliate keys under Reconciliation → Risk → Affiliates.");
+  }
+  const out = { id: row.id, status: "queued" as const, priority: row.priority };
   submissionsTotal.inc();
   return out;
 }
