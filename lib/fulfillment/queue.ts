@@ -132,8 +132,13 @@ export function workerWaker(pool: () => pg.Pool, windowMs = 20) {
   };
 }
 
-/** Each worker's counter shard, from its id ($1 in every statement that counts outcomes). */
-const COUNTER_SHARD = `(hashtext($1) & 7)`;
+/**
+ * The counter shard of the connection running the statement. Two statements in flight at once are on
+ * two connections, whose backend pids (handed out in sequence) rarely meet modulo 16, so completions
+ * of different workers seldom wait on one counter row. A shard per worker id (hashtext & 7) put two of
+ * four workers on one shard more often than not: row-lock waits in a 4-process run (docs/benchmarks.md).
+ */
+const COUNTER_SHARD = `(pg_backend_pid() & 15)`;
 
 export interface ClaimedTask {
   id: bigint;
