@@ -6,7 +6,7 @@
 // < 10 %). BENCH_INSTANCES=2 starts two instances and splits every kind of traffic between them.
 // Needs a production build (`npx next build`). Run: npm run bench:load
 // Env: BENCH_DATABASE_URL (default: the machine's PostgreSQL, database opsdeck_load), BENCH_RATE,
-// BENCH_SECONDS, BENCH_INSTANCES, BENCH_APP_PORT.
+// BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_INSTANCES, BENCH_APP_PORT.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import autocannon from "autocannon";
@@ -16,6 +16,10 @@ const RATE = intEnv("BENCH_RATE", 500);
 const SECONDS = intEnv("BENCH_SECONDS", 60);
 const INSTANCES = intEnv("BENCH_INSTANCES", 1);
 const BASE_PORT = intEnv("BENCH_APP_PORT", 3291);
+/** The same mix is run this long before measuring, so RSS at "start" is after the JIT and caches settle. */
+const WARMUP_SECONDS = intEnv("BENCH_WARMUP_SECONDS", 20);
+/** Connections per request kind = its rate × this: enough for its share even at this latency. */
+const LATENCY_BUDGET_SECONDS = 1;
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/opsdeck_load";
 const ADMIN = { email: "admin@opsdeck.local", password: "admin-demo-password" };
 
@@ -31,18 +35,25 @@ interface Kind {
 
 // One entry per kind of traffic; new domains add their panel APIs here.
 const KINDS: Kind[] = [
-  { name: "fulfillment panel", weight: 10, path: "/api/v1/fulfillment/panel?window=1h", auth: "session" },
-  { name: "dead letters", weight: 10, path: "/api/v1/fulfillment/dead-letters?limit=50", auth: "session" },
-  { name: "dead-letter groups", weight: 5, path: "/api/v1/fulfillment/dead-letters/groups", auth: "session" },
-  { name: "alerts", weight: 10, path: "/api/v1/alerts", auth: "session" },
-  { name: "SLOs", weight: 5, path: "/api/v1/slos", auth: "session" },
-  { name: "audit", weight: 5, path: "/api/v1/audit", auth: "session" },
-  { name: "fulfillment observability", weight: 15, path: "/api/v1/fulfillment/observability", auth: "scrape" },
-  { name: "Prometheus scrape", weight: 5, path: "/metrics", auth: "scrape" },
-  { name: "readyz", weight: 10, path: "/api/readyz", auth: "none" },
+  { name: "overview", weight: 6, path: "/api/v1/overview", auth: "session" },
+  { name: "fulfillment panel", weight: 6, path: "/api/v1/fulfillment/panel?window=1h", auth: "session" },
+  { name: "dead letters", weight: 5, path: "/api/v1/fulfillment/dead-letters?limit=50", auth: "session" },
+  { name: "dead-letter groups", weight: 3, path: "/api/v1/fulfillment/dead-letters/groups", auth: "session" },
+  { name: "alerts", weight: 6, path: "/api/v1/alerts", auth: "session" },
+  { name: "SLOs", weight: 3, path: "/api/v1/slos", auth: "session" },
+  { name: "audit", weight: 3, path: "/api/v1/audit", auth: "session" },
+  { name: "payments panel", weight: 4, path: "/api/v1/payments/panel", auth: "session" },
+  { name: "catalog insights", weight: 4, path: "/api/v1/catalog/insights?window=7d", auth: "session" },
+  { name: "whatsapp panel", weight: 4, path: "/api/v1/whatsapp/panel", auth: "session" },
+  { name: "fulfillment observability", weight: 8, path: "/api/v1/fulfillment/observability", auth: "scrape" },
+  { name: "payments observability", weight: 4, path: "/api/v1/payments/observability", auth: "scrape" },
+  { name: "whatsapp metrics (JSON)", weight: 4, path: "/metrics/whatsapp", auth: "scrape" },
+  { name: "Prometheus scrape", weight: 2, path: "/metrics", auth: "scrape" },
+  { name: "readyz", weight: 6, path: "/api/readyz", auth: "none" },
+  { name: "catalog search", weight: 12, path: "/api/v1/catalog/search?q=hoodie", auth: "checkout" },
   {
     name: "enqueue",
-    weight: 24,
+    weight: 20,
     method: "POST",
     path: "/api/v1/fulfillment/tasks",
     auth: "checkout",
@@ -124,39 +135,43 @@ async function main(): Promise<boolean> {
     await Promise.all(instances.map((i) => waitReady(i.base)));
     const [scrapeKey, checkoutKey] = [await apiKey(URL_, "metrics:read"), await apiKey(URL_, "checkout")];
     const sessions = await Promise.all(instances.map((i) => signIn(i.base)));
-    await sleep(5_000); // let start-up work (demo seeding, first builds of caches) settle before measuring
-    const rssStart = instances.map((i) => rssKiB(i.child.pid!));
     const totalWeight = KINDS.reduce((s, k) => s + k.weight, 0);
+    const drive = (seconds: number) =>
+      Promise.all(
+        KINDS.flatMap((kind) =>
+          instances.map(async (inst, n) => {
+            const headers: Record<string, string> = {};
+            if (kind.auth === "session") headers.cookie = sessions[n].cookie;
+            if (kind.auth === "scrape") headers.authorization = `Bearer ${scrapeKey}`;
+            if (kind.auth === "checkout") headers.authorization = `Bearer ${checkoutKey}`;
+            let body = kind.body?.();
+            if (kind.name === "sign-in") {
+              const form = await sessions[n].form();
+              headers.cookie = form.cookie;
+              headers["content-type"] = "application/x-www-form-urlencoded";
+              body = form.body;
+            } else if (body) headers["content-type"] = "application/json";
+            const rate = Math.max(1, Math.round((RATE * kind.weight) / totalWeight / instances.length));
+            const result = await autocannon({
+              url: `${inst.base}${kind.path}`,
+              method: kind.method ?? "GET",
+              headers,
+              body,
+              connections: Math.max(2, Math.ceil(rate * LATENCY_BUDGET_SECONDS)),
+              overallRate: rate,
+              duration: seconds,
+            });
+            return { kind: kind.name, result };
+          }),
+        ),
+      );
+    if (WARMUP_SECONDS > 0) {
+      console.log(`warm-up: the same mix for ${WARMUP_SECONDS} s (not measured)`);
+      await drive(WARMUP_SECONDS);
+    }
+    const rssStart = instances.map((i) => rssKiB(i.child.pid!));
     console.log(`load: ${RATE} req/s for ${SECONDS} s over ${instances.length} instance(s), ${KINDS.length} kinds of request`);
-
-    const runs = await Promise.all(
-      KINDS.flatMap((kind) =>
-        instances.map(async (inst, n) => {
-          const headers: Record<string, string> = {};
-          if (kind.auth === "session") headers.cookie = sessions[n].cookie;
-          if (kind.auth === "scrape") headers.authorization = `Bearer ${scrapeKey}`;
-          if (kind.auth === "checkout") headers.authorization = `Bearer ${checkoutKey}`;
-          let body = kind.body?.();
-          if (kind.name === "sign-in") {
-            const form = await sessions[n].form();
-            headers.cookie = form.cookie;
-            headers["content-type"] = "application/x-www-form-urlencoded";
-            body = form.body;
-          } else if (body) headers["content-type"] = "application/json";
-          const rate = Math.max(1, Math.round((RATE * kind.weight) / totalWeight / instances.length));
-          const result = await autocannon({
-            url: `${inst.base}${kind.path}`,
-            method: kind.method ?? "GET",
-            headers,
-            body,
-            connections: Math.max(2, Math.ceil(rate / 25)),
-            overallRate: rate,
-            duration: SECONDS,
-          });
-          return { kind: kind.name, result };
-        }),
-      ),
-    );
+    const runs = await drive(SECONDS);
     const rssEnd = instances.map((i) => rssKiB(i.child.pid!));
 
     const byKind = new Map<string, autocannon.Result[]>();
