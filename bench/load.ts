@@ -45,6 +45,8 @@ const KINDS: Kind[] = [
   { name: "payments panel", weight: 4, path: "/api/v1/payments/panel", auth: "session" },
   { name: "catalog insights", weight: 4, path: "/api/v1/catalog/insights?window=7d", auth: "session" },
   { name: "whatsapp panel", weight: 4, path: "/api/v1/whatsapp/panel", auth: "session" },
+  { name: "reconciliation panel", weight: 4, path: "/api/v1/reconciliation/panel", auth: "session" },
+  { name: "circuit breakers", weight: 4, path: "/api/v1/reconciliation/breakers", auth: "session" },
   { name: "fulfillment observability", weight: 8, path: "/api/v1/fulfillment/observability", auth: "scrape" },
   { name: "payments observability", weight: 4, path: "/api/v1/payments/observability", auth: "scrape" },
   { name: "whatsapp metrics (JSON)", weight: 4, path: "/metrics/whatsapp", auth: "scrape" },
