@@ -11,8 +11,8 @@ test("on-call reads the overview, then follows a slow request to its trace", asy
   const headings = page.locator("main h2");
   await expect(headings.first()).toHaveText("Alerts");
   const tiles = page.getByTestId("area-tiles").locator("a");
-  await expect(tiles).toHaveCount(7);
-  for (const area of ["alerts", "fulfillment", "payments", "catalog", "whatsapp", "slos", "api"]) {
+  await expect(tiles).toHaveCount(8);
+  for (const area of ["alerts", "fulfillment", "payments", "catalog", "whatsapp", "reconciliation", "slos", "api"]) {
     const tile = page.getByTestId(`tile-${area}`);
     await expect(tile).toHaveAttribute("data-status", /^(good|warn|bad|neutral)$/);
     await expect(tile.locator("div").nth(1)).not.toBeEmpty();
@@ -21,7 +21,7 @@ test("on-call reads the overview, then follows a slow request to its trace", asy
   await expect(page.getByTestId("tile-api")).not.toHaveAttribute("data-status", "neutral", { timeout: 15_000 });
 
   // A refresh (every 5 s) changes figures, never the layout.
-  const boxes = async () => Promise.all([page.getByTestId("firing-alerts"), ...["alerts", "fulfillment", "payments", "catalog", "whatsapp", "slos", "api"].map((a) => page.getByTestId(`tile-${a}`))].map((l) => l.boundingBox()));
+  const boxes = async () => Promise.all([page.getByTestId("firing-alerts"), ...["alerts", "fulfillment", "payments", "catalog", "whatsapp", "reconciliation", "slos", "api"].map((a) => page.getByTestId(`tile-${a}`))].map((l) => l.boundingBox()));
   const before = await boxes();
   const updated = await page.getByText(/^Updated /).textContent();
   await expect(page.getByText(/^Updated /)).not.toHaveText(updated!, { timeout: 12_000 });
