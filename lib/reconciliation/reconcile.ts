@@ -13,7 +13,7 @@ import { withTransaction } from "@/lib/platform/pg-transaction";
 import { enqueue } from "@/lib/fulfillment/queue";
 import { adapterFor } from "./adapters";
 import { PlatformFetchError, PlatformTimeoutError } from "./errors";
-import type { BreakerFor, CircuitOpen } from "./breaker";
+import type { BreakerFor, CircuitOpen } from "./breakers";
 import { bucketFor, classificationJson, classify, moveTrust, PRIORITY_BY_BUCKET, severityFor, type Figures, type MissingReason, type TerminalStatus } from "./classify";
 import { classificationSettings, type ClassificationSettings } from "./settings";
 import { RECONCILE_TASK_TYPE, reconcileTaskPayload } from "./task-types";

@@ -4,17 +4,15 @@ import "server-only";
 // incident channel.
 import type pg from "pg";
 import { panelData, statusCounts } from "./stats";
-import { reconciliationPlatforms } from "./platforms";
-import { platformBreakerStates } from "./breaker";
+import { platformBreakerSnapshots } from "./breakers";
 
 export async function incidentSnapshot(p: pg.Pool) {
-  const platforms = reconciliationPlatforms();
   const [panel, last5m, last1h, last24h, breakers] = await Promise.all([
     panelData(p, 15),
     statusCounts(p, 300),
     statusCounts(p, 3600),
     statusCounts(p, 86_400),
-    platformBreakerStates(p, platforms),
+    platformBreakerSnapshots().then((b) => b.snaps),
   ]);
   return {
     at: new Date().toISOString(),

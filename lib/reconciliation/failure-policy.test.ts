@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPlatformFailure } from "./breaker";
+import { isPlatformFailure } from "./breakers";
 import { PlatformFetchError, PlatformTimeoutError } from "./errors";
 
 describe("what counts against a platform's breaker", () => {
