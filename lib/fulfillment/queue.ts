@@ -89,15 +89,17 @@ export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<
 /**
  * enqueue() as a CTE inside a caller's own statement, for a task whose payload depends on rows that
  * statement writes (one round trip instead of two). Inserts one task of type $typeParam with
- * $maxAttemptsParam attempts, id `id` (an SQL expression, e.g. a nextval the statement also stores
- * in its rows) and `priority` (an SQL expression, default 0) when the jsonb expression `payload` is not null. `<name>_woken` notifies the workers
+ * $maxAttemptsParam attempts, `priority` (an SQL expression, default 0) and, when given, id `id` (an
+ * SQL expression, e.g. a nextval the statement also stores in its rows; else the column default),
+ * when the jsonb expression `payload` is not null. `<name>_woken` notifies the workers
  * when $notifyParam is true: a SELECT CTE runs only when read, so the statement must read it. The
  * payload is built in SQL, so validateTask cannot see it: the type's handler parses it on claim.
  */
-export function enqueueCte(o: { name: string; id: string; payload: string; typeParam: number; maxAttemptsParam: number; notifyParam: number; priority?: string }): string {
+export function enqueueCte(o: { name: string; id?: string; payload: string; typeParam: number; maxAttemptsParam: number; notifyParam: number; priority?: string }): string {
   return `${o.name} AS (
     INSERT INTO fulfillment_tasks (id, task_type, payload, run_at, max_attempts, priority)
-    SELECT ${o.id}, $${o.typeParam}, x.p, now(), $${o.maxAttemptsParam}, ${o.priority ?? "0"} FROM (SELECT ${o.payload} AS p) x WHERE x.p IS NOT NULL
+    SELECT ${o.id ?? "nextval(pg_get_serial_sequence('fulfillment_tasks', 'id'))"}, $${o.typeParam}, x.p, now(), $${o.maxAttemptsParam}, ${o.priority ?? "0"}
+      FROM (SELECT ${o.payload} AS p) x WHERE x.p IS NOT NULL
     RETURNING id
   ),
   ${o.name}_woken AS (SELECT pg_notify('${NOTIFY_CHANNEL}', '') FROM ${o.name} WHERE $${o.notifyParam}::boolean)`;

@@ -57,7 +57,6 @@ export async function submitClaim(p: pg.Pool, who: { affiliateId?: string; apiKe
      ),
      ${enqueueCte({
        name: "enq",
-       id: "nextval(pg_get_serial_sequence('fulfillment_tasks', 'id'))",
        payload: "(SELECT jsonb_build_object('submissionId', id::text, 'attempt', 1) FROM sub)",
        priority: "(SELECT priority FROM sub)",
        typeParam: 10,
