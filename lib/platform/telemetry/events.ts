@@ -79,7 +79,19 @@ export function emitEvent(input: EventInput): void {
   const severity = input.severity ?? "info";
   const work = currentWork();
   eventsEmitted.inc({ name: input.name, severity });
-  const event: BufferedEvent = {
+  const durationMs = input.durationMs === undefined ? null : Math.round(input.durationMs * 1000) / 1000;
+  const detail = input.detail === undefined ? null : input.detail.slice(0, 2_000);
+  const level = LOG_LEVEL[severity];
+  // Emitting sits on hot paths (every sampled task): build nothing nobody will read.
+  if (logger.isLevelEnabled(level)) {
+    logger[level]({ event: input.name, route: input.route ?? work?.route ?? null, requestId: input.requestId ?? work?.requestId ?? null, traceId: input.traceId ?? work?.traceId ?? null, durationMs, tags: input.tags, detail }, input.name);
+  }
+  const buffer = eventBuffer.items;
+  if (buffer.length >= settings.TELEMETRY_EVENT_BUFFER) {
+    eventsDropped.inc();
+    return;
+  }
+  buffer.push({
     at: input.at ?? new Date(),
     name: input.name,
     severity,
@@ -87,16 +99,30 @@ export function emitEvent(input: EventInput): void {
     tags: tagsJson(input.tags),
     requestId: input.requestId ?? work?.requestId ?? null,
     traceId: input.traceId ?? work?.traceId ?? null,
-    durationMs: input.durationMs === undefined ? null : Math.round(input.durationMs * 1000) / 1000,
-    detail: input.detail === undefined ? null : input.detail.slice(0, 2_000),
-  };
-  logger[LOG_LEVEL[severity]]({ event: event.name, route: event.route, requestId: event.requestId, traceId: event.traceId, durationMs: event.durationMs, tags: input.tags, detail: event.detail }, event.name);
-  const buffer = eventBuffer.items;
-  if (buffer.length >= settings.TELEMETRY_EVENT_BUFFER) {
-    eventsDropped.inc();
-    return;
-  }
-  buffer.push(event);
+    durationMs,
+    detail,
+  });
   eventBufferSize.set(buffer.length);
   if (buffer.length >= FLUSH_AT) eventBuffer.onFull?.();
+}
+
+/**
+ * A per-key budget of `perSecond` a second (fixed one-second windows): whether this occurrence may
+ * be recorded. For events that would otherwise arrive thousands a second (one per task).
+ */
+export function eventSampler(perSecond: () => number) {
+  const windows = new Map<string, { start: number; taken: number }>();
+  return (key: string): boolean => {
+    const limit = perSecond();
+    if (limit <= 0) return false;
+    const now = Date.now();
+    let w = windows.get(key);
+    if (!w || now - w.start >= 1_000) {
+      w = { start: now, taken: 0 };
+      windows.set(key, w);
+    }
+    if (w.taken >= limit) return false;
+    w.taken++;
+    return true;
+  };
 }

@@ -16,6 +16,11 @@ const schema = z.object({
   /** Events held in memory waiting for the next batch write; beyond it new events are dropped (counted). */
   TELEMETRY_EVENT_BUFFER: int(10_000),
   TELEMETRY_FLUSH_INTERVAL_MS: int(1_000, 10),
+  /**
+   * task.started/task.completed pairs recorded per second per runtime and task type in one process;
+   * the rest are counted (telemetry_task_events_unsampled_total) but not stored. task.failed is always stored.
+   */
+  TELEMETRY_TASK_EVENTS_PER_SECOND: int(20, 0),
   TELEMETRY_EVENTS_RETENTION_HOURS: z.coerce.number().positive().default(72),
   /** Per-minute request statistics feed the 28-day API SLOs: keep a little more than that. */
   TELEMETRY_REQUEST_STATS_RETENTION_DAYS: z.coerce.number().positive().default(35),
