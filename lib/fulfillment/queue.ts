@@ -151,25 +151,54 @@ export interface ClaimedTask {
   orderItemId: string | null;
 }
 
+export interface Completion {
+  id: bigint;
+  durationMs: number;
+}
+
 /**
- * Claims up to `limit` tasks in one statement: first running tasks whose lease expired (their
- * worker died; their attempt is recorded as `lease_expired`), then due retries, then due pending
- * tasks (lowest priority value first, then oldest: fulfillment_tasks_pending_priority_idx) — each
- * picked with FOR UPDATE SKIP LOCKED on an index-ordered scan. Every branch has the
- * constant LIMIT (rows locked but not picked are released at statement end): a computed LIMIT
- * makes the planner assume thousands of rows and switch on JIT, which cost ~120 ms per claim. An expired task that
- * already used all its attempts is dead-lettered instead of run again (a poison task that kills
- * workers must not loop forever). The running attempt lives on the task row (attempts, lease owner,
- * attempt_started_at); its one attempt row is inserted when it ends (complete, fail, or expiry here):
- * one write per attempt instead of an insert at claim and an update at the end.
- * The updates find their rows by primary key (`= ANY(ARRAY(…))`): joined `FROM picked`, the planner
- * hashed the whole table instead, so every claim grew slower with every finished task kept. Only
- * rows picked from `expired` are still 'running' in the statement's snapshot.
+ * One statement that records a worker's successes and claims its next batch: a worker in full
+ * flow makes one round trip and one commit per batch (halving the statements per task was worth a
+ * quarter more throughput with four worker processes: docs/benchmarks.md).
+ *
+ * Completion: marks the tasks succeeded (only those this worker still holds), writes each one's
+ * attempt row and adds them to the minute's counter shard.
+ *
+ * Claim of up to `limit` tasks: first running tasks whose lease expired (their worker died; their
+ * attempt is recorded as `lease_expired`), then due retries, then due pending tasks (lowest
+ * priority value first, then oldest: fulfillment_tasks_pending_priority_idx) — each picked with FOR
+ * UPDATE SKIP LOCKED on an index-ordered scan. Every branch has the constant LIMIT (rows locked but
+ * not picked are released at statement end): a computed LIMIT makes the planner assume thousands of
+ * rows and switch on JIT, which cost ~120 ms per claim. An expired task that already used all its
+ * attempts is dead-lettered instead of run again (a poison task that kills workers must not loop
+ * forever). The running attempt lives on the task row (attempts, lease owner, attempt_started_at);
+ * its one attempt row is inserted when it ends (completion here, fail(), or expiry): one write per
+ * attempt instead of an insert at claim and an update at the end.
+ *
+ * The updates find their rows by primary key (`= ANY(…)`): joined to their input, the planner hashed
+ * the whole table or scanned every worker's running tasks instead. A statement must not update a
+ * row twice, so the expired branch skips the tasks being completed (their lease may have run out
+ * just now). Only rows picked from `expired` are still 'running' in the statement's snapshot.
  */
-const CLAIM_SQL = `
-WITH expired AS (
+const COMPLETE_AND_CLAIM_SQL = `
+WITH done AS (
+  UPDATE fulfillment_tasks t
+     SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+   WHERE t.id = ANY($4::bigint[]) AND t.lease_owner = $1 AND t.status = 'running'
+   RETURNING t.id, t.attempts, t.task_type, t.attempt_started_at
+), timed AS (
+  SELECT done.*, i.duration_ms FROM done JOIN unnest($4::bigint[], $5::int[]) AS i(id, duration_ms) USING (id)
+), done_attempts AS (
+  INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, duration_ms)
+  SELECT id, attempts, task_type, $1, coalesce(attempt_started_at, now()), now(), 'succeeded', duration_ms FROM timed
+), done_counted AS (
+  INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
+  SELECT date_trunc('minute', now()), task_type, 'succeeded', ${COUNTER_SHARD}, count(*), sum(duration_ms) FROM timed GROUP BY task_type
+  ON CONFLICT (bucket, task_type, outcome, shard)
+  DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
+), expired AS (
   SELECT id FROM fulfillment_tasks
-   WHERE status = 'running' AND lease_expires_at < now()
+   WHERE status = 'running' AND lease_expires_at < now() AND id <> ALL($4::bigint[])
    ORDER BY lease_expires_at
    LIMIT $2 FOR UPDATE SKIP LOCKED
 ), retry AS (
@@ -213,52 +242,48 @@ WITH expired AS (
      SET status = 'running', attempts = t.attempts + 1, lease_owner = $1, attempt_started_at = now(),
          lease_expires_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
    WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND NOT (t.status = 'running' AND t.attempts >= t.max_attempts)
-   RETURNING t.id, t.task_type, t.payload, t.attempts, t.max_attempts, t.order_item_id, t.lease_expires_at
+   RETURNING t.id, t.task_type, t.payload, t.attempts, t.max_attempts, t.order_item_id
 )
-SELECT id, task_type, payload, attempts, max_attempts, order_item_id FROM claimed ORDER BY id`;
+SELECT true AS claimed, id, task_type, payload, attempts, max_attempts, order_item_id FROM claimed
+UNION ALL
+SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM done`;
 
-export async function claim(client: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
-  const { rows } = await client.query<{ id: string; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null }>({
-    name: "fulfillment_claim", // prepared once per connection: planning this statement cost as much as running it
-    text: CLAIM_SQL,
-    values: [workerId, limit, leaseMs],
+/**
+ * Records `done` as succeeded and claims up to `limit` tasks, in one statement (limit 0: complete
+ * only; no `done`: claim only). `completed` lists the successes the worker still held (the others
+ * lost their lease to another worker); `claimed` is in id order.
+ */
+export async function completeAndClaim(
+  client: Queryable,
+  workerId: string,
+  done: Completion[],
+  limit: number,
+  leaseMs: number,
+): Promise<{ completed: bigint[]; claimed: ClaimedTask[] }> {
+  const { rows } = await client.query<{ claimed: boolean; id: string; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null }>({
+    name: "fulfillment_complete_and_claim", // prepared once per connection: planning this statement cost as much as running it
+    text: COMPLETE_AND_CLAIM_SQL,
+    values: [workerId, limit, leaseMs, done.map((d) => d.id.toString()), done.map((d) => Math.max(0, Math.round(d.durationMs)))],
   });
-  return rows.map((r) => ({
-    id: BigInt(r.id),
-    taskType: r.task_type,
-    payload: r.payload,
-    attempt: r.attempts,
-    maxAttempts: r.max_attempts,
-    orderItemId: r.order_item_id,
-  }));
+  const completed: bigint[] = [];
+  const claimed: ClaimedTask[] = [];
+  for (const r of rows) {
+    if (!r.claimed) completed.push(BigInt(r.id));
+    else claimed.push({ id: BigInt(r.id), taskType: r.task_type, payload: r.payload, attempt: r.attempts, maxAttempts: r.max_attempts, orderItemId: r.order_item_id });
+  }
+  claimed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { completed, claimed };
+}
+
+/** Claims up to `limit` tasks (see completeAndClaim). */
+export async function claim(client: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
+  return (await completeAndClaim(client, workerId, [], limit, leaseMs)).claimed;
 }
 
 /** Marks tasks succeeded (only those this worker still holds); returns the ids it actually completed. */
-export async function complete(client: Queryable, workerId: string, done: { id: bigint; durationMs: number }[]): Promise<bigint[]> {
+export async function complete(client: Queryable, workerId: string, done: Completion[]): Promise<bigint[]> {
   if (done.length === 0) return [];
-  const { rows } = await client.query<{ id: string }>({
-    name: "fulfillment_complete",
-    text: `WITH input AS (
-       SELECT * FROM unnest($2::bigint[], $3::int[]) AS x(id, duration_ms)
-     ), t AS (
-       UPDATE fulfillment_tasks t
-          SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-         FROM input i
-        WHERE t.id = i.id AND t.lease_owner = $1 AND t.status = 'running'
-        RETURNING t.id, t.attempts, t.task_type, t.attempt_started_at, i.duration_ms
-     ), a AS (
-       INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, duration_ms)
-       SELECT id, attempts, task_type, $1, coalesce(attempt_started_at, now()), now(), 'succeeded', duration_ms FROM t
-     ), c AS (
-       INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
-       SELECT date_trunc('minute', now()), task_type, 'succeeded', ${COUNTER_SHARD}, count(*), sum(duration_ms) FROM t GROUP BY task_type
-       ON CONFLICT (bucket, task_type, outcome, shard)
-       DO UPDATE SET count = fulfillment_counters.count + EXCLUDED.count, duration_ms = fulfillment_counters.duration_ms + EXCLUDED.duration_ms
-     )
-     SELECT id FROM t`,
-    values: [workerId, done.map((d) => d.id.toString()), done.map((d) => Math.max(0, Math.round(d.durationMs)))],
-  });
-  return rows.map((r) => BigInt(r.id));
+  return (await completeAndClaim(client, workerId, done, 0, 0)).completed;
 }
 
 export interface FailureRecord {

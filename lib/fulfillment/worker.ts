@@ -9,7 +9,7 @@ import type pg from "pg";
 import { logger } from "@/lib/platform/logger";
 import { traceTask } from "@/lib/platform/telemetry";
 import { backoffMs, errorClass, errorFingerprint, isNonRetryable, NonRetryableError } from "./errors";
-import { claim, complete, fail, nextDueInMs, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
+import { completeAndClaim, fail, nextDueInMs, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
 import { loopErrorsTotal, taskDuration, tasksProcessed } from "./metrics";
 
 export type TaskHandler = (task: ClaimedTask) => Promise<void>;
@@ -225,11 +225,8 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     }
   }
 
-  async function flush(): Promise<void> {
-    if (unflushed.length === 0) return;
-    const batch = unflushed;
-    const done = new Set(await complete(opts.pool, id, batch));
-    unflushed = [];
+  /** Counts the outcome of successes handed to completeAndClaim(): `done` are those it recorded. */
+  function recordCompletions(batch: typeof unflushed, done: Set<bigint>): void {
     for (const s of batch) {
       held.delete(s.id);
       if (done.has(s.id)) {
@@ -243,7 +240,29 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     if (done.size < batch.length) log.warn({ lost: batch.length - done.size }, "some completions were refused: their leases had expired and other workers own them");
   }
 
-  /** Runs a claimed batch (claimBatch() already holds its leases) and records the outcomes. */
+  /**
+   * Records the successes not yet written and claims up to `limit` tasks, in one statement. If it
+   * fails (database blip) nothing was written or claimed, and the successes wait for the next try.
+   */
+  async function completeAndClaimBatch(limit: number): Promise<ClaimedTask[]> {
+    const carried = unflushed;
+    unflushed = [];
+    try {
+      const { completed, claimed } = await completeAndClaim(opts.pool, id, carried, limit, opts.leaseMs);
+      recordCompletions(carried, new Set(completed));
+      for (const t of claimed) held.add(t.id);
+      return claimed;
+    } catch (err) {
+      unflushed = carried.concat(unflushed);
+      throw err;
+    }
+  }
+
+  const flush = async (): Promise<void> => {
+    if (unflushed.length > 0) await completeAndClaimBatch(0);
+  };
+
+  /** Runs a claimed batch (its leases are held); successes wait in `unflushed` for the next statement. */
   async function runBatch(tasks: ClaimedTask[]): Promise<void> {
     let next = 0;
     const lane = async () => {
@@ -258,21 +277,16 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
       for (const t of tasks) if (!pendingSuccess.has(t.id)) held.delete(t.id);
       throw (failed as PromiseRejectedResult).reason;
     }
-    await flush();
   }
 
   // --- the loop ------------------------------------------------------------------------------
-  // After a full batch the next one is claimed while this one runs (its tasks are held, so their
-  // leases are renewed): the claim's round trip overlaps the handlers and the completion write.
-  let prefetched: Promise<ClaimedTask[]> | null = null;
-  const claimBatch = async (): Promise<ClaimedTask[]> => {
-    const tasks = await claim(opts.pool, id, opts.batchSize, opts.leaseMs);
-    for (const t of tasks) held.add(t.id);
-    return tasks;
-  };
-  const takePrefetched = (): Promise<ClaimedTask[]> | null => {
-    const p = prefetched;
-    prefetched = null;
+  // In full flow one batch is always claimed ahead: while batch N runs, batch N+1 is claimed, and
+  // when N+1 starts, one statement records N's successes and claims N+2 (their leases are held, so
+  // the heartbeat renews them). One round trip per batch, overlapping the handlers.
+  let ahead: Promise<ClaimedTask[]> | null = null;
+  const takeAhead = (): Promise<ClaimedTask[]> | null => {
+    const p = ahead;
+    ahead = null;
     return p;
   };
 
@@ -281,13 +295,14 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     while (!stopping) {
       const t0 = performance.now();
       try {
-        await flush();
-        const tasks = await (takePrefetched() ?? claimBatch());
+        const tasks = await (takeAhead() ?? completeAndClaimBatch(opts.batchSize));
         if (tasks.length === opts.batchSize && !stopping) {
-          prefetched = claimBatch();
-          prefetched.catch(() => {}); // surfaces when awaited on the next turn
+          ahead = completeAndClaimBatch(opts.batchSize);
+          ahead.catch(() => {}); // surfaces when awaited on the next turn
         }
         if (tasks.length > 0) await runBatch(tasks);
+        // Without a batch claimed ahead, nothing will carry these successes: write them now.
+        if (!ahead) await flush();
         const ms = performance.now() - t0;
         status.lastLoopMs = Math.round(ms * 100) / 100;
         lastLoopAt = new Date();
@@ -313,12 +328,17 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
         await idle(wait, false);
       }
     }
-    // Stopping: a batch claimed ahead is run, not abandoned to lease expiry.
-    const ahead = await takePrefetched()?.catch((err) => {
+    // Stopping: a batch claimed ahead is run, not abandoned to lease expiry, and every success is written.
+    const claimedAhead = await takeAhead()?.catch((err) => {
       log.warn({ err }, "the batch claimed ahead could not be read; its tasks are reclaimed after lease expiry");
       return [];
     });
-    if (ahead?.length) await runBatch(ahead).catch((err) => log.error({ err }, "could not finish the batch claimed ahead while stopping"));
+    try {
+      if (claimedAhead?.length) await runBatch(claimedAhead);
+      await flush();
+    } catch (err) {
+      log.error({ err }, "could not finish the batch claimed ahead while stopping");
+    }
   }
 
   // --- heartbeat: renew leases, upsert the worker row (with loop errors counted while down) ------
