@@ -5,6 +5,7 @@
 // Rounds interleave the systems (ours, graphile-worker, pg-boss, ours, …) so a noisy neighbour on
 // the machine hits all of them alike; the summary reports each system's median round.
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import {
   benchUrl,
@@ -96,6 +97,12 @@ interface RunResult {
   remaining: number;
   /** "go" → first handler call in the fastest process */
   firstTaskMs: number;
+  /** Machine CPU (user + system, all processes: workers, PostgreSQL, this script) per task, from /proc/stat */
+  cpuUsPerTask: number | null;
+  /** The worker processes' own CPU (process.cpuUsage from "go" to stop, drain included) per task; the rest of cpuUsPerTask is mostly PostgreSQL */
+  workerCpuUsPerTask: number | null;
+  /** CPU stolen by the hypervisor during the run, as a share of the run's CPU time: high means a noisy neighbour */
+  stealPct: number | null;
   /** ours only: rows in fulfillment_attempts after the run (must equal tasks) */
   attemptRows?: number;
 }
@@ -123,6 +130,7 @@ async function runOne(t: Target, processes: number, roundNo: number): Promise<Ru
 
   const monitor = new pg.Client({ connectionString: t.url });
   await monitor.connect();
+  const cpu0 = machineCpu();
   const t0 = performance.now();
   for (const c of children) c.send({ type: "go" });
   let remaining = TASKS;
@@ -140,10 +148,11 @@ async function runOne(t: Target, processes: number, roundNo: number): Promise<Ru
     await sleep(handled >= TASKS ? 5 : 20);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = machineCpu();
   await monitor.end();
 
   for (const c of children) c.send({ type: "stop" });
-  const stopped = await Promise.all(children.map((c) => waitForMessage<{ firstTaskMs: number | null }>(c, "stopped", 30_000).catch(() => null)));
+  const stopped = await Promise.all(children.map((c) => waitForMessage<{ firstTaskMs: number | null; cpuUs?: number }>(c, "stopped", 30_000).catch(() => null)));
   await Promise.all(children.map((c) => waitForExit(c, 10_000)));
   const handled = [...counts.values()].reduce((s, n) => s + n, 0);
   return {
@@ -158,7 +167,21 @@ async function runOne(t: Target, processes: number, roundNo: number): Promise<Ru
     remaining,
     // Worker start-up is inside `seconds` for every system; this shows how much of it it was.
     firstTaskMs: round(Math.min(...stopped.map((m) => m?.firstTaskMs ?? Infinity)), 0),
+    cpuUsPerTask: cpu0 && cpu1 ? Math.round(((cpu1.busy - cpu0.busy) * 1e6) / cpu0.hz / TASKS) : null,
+    workerCpuUsPerTask: stopped.every((m) => typeof m?.cpuUs === "number") ? Math.round(stopped.reduce((sum, m) => sum + m!.cpuUs!, 0) / TASKS) : null,
+    stealPct: cpu0 && cpu1 ? round((100 * (cpu1.steal - cpu0.steal)) / Math.max(1, cpu1.total - cpu0.total), 1) : null,
   };
+}
+
+/** Jiffies from /proc/stat's first line (Linux only; null elsewhere). */
+function machineCpu(): { busy: number; steal: number; total: number; hz: number } | null {
+  try {
+    const [, user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+    const busy = user + nice + system + irq + softirq;
+    return { busy, steal, total: busy + idle + iowait + steal, hz: 100 };
+  } catch {
+    return null;
+  }
 }
 
 async function main() {
@@ -185,7 +208,7 @@ async function main() {
       for (const s of SYSTEMS) {
         const r = await runOne(targets[s], p, n);
         results.push(r);
-        console.log(`  round ${n}: ${s} × ${p} process(es): ${r.tasksPerSec} tasks/s (${r.seconds} s, handled ${r.handled}, remaining ${r.remaining})`);
+        console.log(`  round ${n}: ${s} × ${p} process(es): ${r.tasksPerSec} tasks/s (${r.seconds} s, handled ${r.handled}, remaining ${r.remaining}; CPU ${r.cpuUsPerTask} µs/task of which workers ${r.workerCpuUsPerTask}, steal ${r.stealPct} %)`);
         if (s === "opsdeck") {
           const history = await withClient(base, (c) => opsdeck.verify(c));
           console.log(`    attempt history: ${JSON.stringify(history)}`);
@@ -204,9 +227,15 @@ async function main() {
     const rates = results.filter((r) => r.system === s && r.processes === p).map((r) => r.tasksPerSec).sort((a, b) => a - b);
     return rates.length ? rates[Math.floor((rates.length - 1) / 2)] : 0;
   };
+  const cpu = (s: string, p: number) => {
+    const us = results.filter((r) => r.system === s && r.processes === p && r.cpuUsPerTask !== null).map((r) => r.cpuUsPerTask!).sort((a, b) => a - b);
+    return us.length ? us[Math.floor((us.length - 1) / 2)] : "n/a";
+  };
   const rows = PROCESSES.map((p) => {
     const row: Record<string, string | number> = { processes: p };
     for (const s of SYSTEMS) row[`${s} tasks/s`] = rate(s, p);
+    // Throughput swings with the neighbours on a shared machine; the CPU each task costs much less.
+    for (const s of SYSTEMS) row[`${s} CPU µs/task`] = cpu(s, p);
     if (SYSTEMS.includes("opsdeck")) {
       const attemptRows = results.filter((r) => r.system === "opsdeck" && r.processes === p).map((r) => r.attemptRows ?? 0);
       row["opsdeck attempt rows / tasks"] = attemptRows.every((n) => n === TASKS) ? `${TASKS} / ${TASKS} (every round)` : attemptRows.join(", ");
@@ -215,7 +244,7 @@ async function main() {
     return row;
   });
   console.log("");
-  printTable(results.map((r) => ({ ...r, attemptRows: r.attemptRows ?? "-" })));
+  printTable(results.map((r) => ({ ...r, attemptRows: r.attemptRows ?? "-", cpuUsPerTask: r.cpuUsPerTask ?? "-", workerCpuUsPerTask: r.workerCpuUsPerTask ?? "-", stealPct: r.stealPct ?? "-" })));
   console.log(`\nmedian of ${ROUNDS} round(s):`);
   printTable(rows);
   printJson("throughput", {

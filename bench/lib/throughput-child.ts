@@ -11,6 +11,7 @@ let handled = 0;
 let reported = -1;
 let goAt = 0;
 let firstAt = 0;
+let cpuAtGo: NodeJS.CpuUsage | null = null;
 const onDone = (n: number) => {
   if (handled === 0) firstAt = performance.now();
   handled += n;
@@ -45,13 +46,15 @@ process.on("message", async (m: { type: string }) => {
   try {
     if (m.type === "go") {
       goAt = performance.now();
+      cpuAtGo = process.cpuUsage();
       worker = await start();
       send({ type: "started", startMs: performance.now() - goAt });
     } else if (m.type === "stop") {
       await worker?.stop();
       clearInterval(reporter);
       send({ type: "count", n: handled });
-      send({ type: "stopped", n: handled, firstTaskMs: firstAt ? firstAt - goAt : null });
+      const cpu = process.cpuUsage(cpuAtGo ?? undefined);
+      send({ type: "stopped", n: handled, firstTaskMs: firstAt ? firstAt - goAt : null, cpuUs: cpu.user + cpu.system });
       setTimeout(() => process.exit(0), 50);
     }
   } catch (err) {
