@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import net from "node:net";
 import type pg from "pg";
 import { backoffMs, errorFingerprint, NonRetryableError, normaliseMessage } from "./errors";
-import { claim, complete, enqueue } from "./queue";
+import { claim, complete, completeAndClaim, enqueue } from "./queue";
 import { taskDetail } from "./dead-letters/queries";
 import { createWorker, type FulfillmentWorker, type HandlerRegistry } from "./worker";
 import { parkQueuedTasks, statuses, testPool, waitFor } from "./test-helpers";
@@ -229,6 +229,27 @@ describe("fulfillment worker on PostgreSQL", () => {
     const { rows } = await p.query(`SELECT status::text, last_error_class FROM fulfillment_tasks WHERE id = $1`, [String(id)]);
     expect(rows[0]).toEqual({ status: "dead_lettered", last_error_class: "LeaseExpired" });
     await p.query(`UPDATE fulfillment_tasks SET lease_expires_at = now() WHERE lease_owner LIKE 't-next-%' AND status = 'running'`);
+  });
+
+  it("completes one batch and claims the next in one statement, never reclaiming a task it completes", async () => {
+    const ids = await enqueue(p, Array.from({ length: 4 }, (_, i) => ({ taskType: "noop", payload: { pair: i } })));
+    await p.query(`UPDATE fulfillment_tasks SET run_at = now() - interval '2 hours' WHERE id = ANY($1::bigint[])`, [ids.map(String)]);
+    const me = `t-pair-${Date.now()}`;
+    const first = await claim(p, me, 2, 60_000);
+    expect(first.map((t) => t.id)).toEqual(ids.slice(0, 2));
+    // Its lease has just run out: the expired branch must leave it to the completion.
+    await p.query(`UPDATE fulfillment_tasks SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [String(first[0].id)]);
+    const { completed, claimed } = await completeAndClaim(p, me, first.map((t) => ({ id: t.id, durationMs: 3 })), 2, 60_000);
+    expect(completed.sort()).toEqual(ids.slice(0, 2));
+    expect(claimed.map((t) => t.id)).toEqual(ids.slice(2));
+    expect(await complete(p, me, claimed.map((t) => ({ id: t.id, durationMs: 1 })))).toEqual(ids.slice(2));
+    const { rows } = await p.query(`SELECT task_id, outcome::text, duration_ms FROM fulfillment_attempts WHERE task_id = ANY($1::bigint[]) ORDER BY task_id`, [ids.map(String)]);
+    expect(rows.map((r) => [BigInt(r.task_id), r.outcome])).toEqual(ids.map((id) => [id, "succeeded"]));
+    expect(rows[0].duration_ms).toBe(3);
+    // No foreign key: deleting tasks deletes their attempts through the statement trigger.
+    await p.query(`DELETE FROM fulfillment_tasks WHERE id = ANY($1::bigint[])`, [ids.map(String)]);
+    const left = await p.query(`SELECT count(*)::int AS n FROM fulfillment_attempts WHERE task_id = ANY($1::bigint[])`, [ids.map(String)]);
+    expect(left.rows[0].n).toBe(0);
   });
 
   it("counts loop errors while the database is unreachable, backs off, and recovers", async () => {
