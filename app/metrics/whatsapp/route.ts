@@ -4,4 +4,4 @@ import { metricsPayload } from "@/lib/whatsapp/stats";
 export const dynamic = "force-dynamic";
 
 // The seed's payload without the service wrapper, for Grafana's JSON API datasource and Datadog.
-export const GET = route({ route: "/metrics/whatsapp", policy: { apiKey: "metrics:read", session: "read" } }, () => metricsPayload());
+export const GET = route({ route: "/metrics/whatsapp", sharedRead: true, policy: { apiKey: "metrics:read", session: "read" } }, () => metricsPayload());

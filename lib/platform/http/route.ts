@@ -13,6 +13,7 @@ import { can, type Permission, type Scope } from "../auth/roles";
 import { escapedInput } from "./escaped-input";
 import { hstsHeader, isOwnOrigin } from "./transport";
 import { resolveRequestId, withRequestTelemetry } from "../telemetry";
+import { clearSharedReads, sharedRead } from "../shared-read";
 
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
 export type Policy =
@@ -29,6 +30,12 @@ export interface RouteDef<Q extends z.ZodType, B extends z.ZodType, P extends z.
   body?: B;
   params?: P;
   maxBodyBytes?: number;
+  /**
+   * GET only, for a handler whose answer is the same for every caller the policy admits (a panel,
+   * not "my items"): the answer is computed once per OPSDECK_SHARED_READ_MS per process for each
+   * path and query, and shared (lib/platform/shared-read.ts). Authorization still runs per request.
+   */
+  sharedRead?: true;
 }
 
 export interface RouteContext<Q, B, P> {
@@ -159,6 +166,12 @@ function toAppError(err: unknown, ctx: { requestId: string; route: string; metho
   return new AppError("internal", "Internal error.");
 }
 
+/** A shared answer is serialised once per caller: a Response (one body stream) cannot be shared. */
+function shareable<T>(result: T): T {
+  if (result instanceof Response) throw new Error("a route declared sharedRead returned a Response; share data, not a Response");
+  return result;
+}
+
 export function route<
   Q extends z.ZodType = z.ZodUndefined,
   B extends z.ZodType = z.ZodUndefined,
@@ -182,7 +195,10 @@ export function route<
       const query = parse(def.query, searchParamsObject(url), "query");
       const body = def.body ? parse(def.body, await readJsonBody(req, def.maxBodyBytes ?? Number(process.env.MAX_BODY_BYTES ?? 1_048_576)), "body") : undefined;
       const actor = identity.kind === "session" ? `user:${identity.email}` : identity.kind === "apiKey" ? `apikey:${identity.name}` : "anonymous";
-      const result = await handler({ req, query, body, params, identity, requestId, actor } as RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>);
+      const run = () => handler({ req, query, body, params, identity, requestId, actor } as RouteContext<z.infer<Q>, z.infer<B>, z.infer<P>>);
+      const result = def.sharedRead && method === "GET" ? await sharedRead(`${def.route} ${JSON.stringify([params, query])}`, () => run().then(shareable)) : await run();
+      // A console action: this instance's shared panel reads may show what it just changed.
+      if (MUTATING.has(method) && identity.kind === "session") clearSharedReads();
       // A Response built elsewhere (next-auth's, a redirect) may have immutable headers: copy it.
       response = result instanceof Response ? new Response(result.body, result) : NextResponse.json(result ?? { ok: true });
     } catch (err) {

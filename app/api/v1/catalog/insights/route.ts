@@ -7,6 +7,6 @@ import { insightsQuery } from "../schemas";
 export const dynamic = "force-dynamic";
 
 // Merchandisers (session permission "catalog"), and the seed's export script with the checkout key.
-export const GET = route({ route: "/api/v1/catalog/insights", policy: { session: "catalog", apiKey: OBSERVABILITY_SCOPES }, query: insightsQuery }, ({ query }) =>
+export const GET = route({ route: "/api/v1/catalog/insights", sharedRead: true, policy: { session: "catalog", apiKey: OBSERVABILITY_SCOPES }, query: insightsQuery }, ({ query }) =>
   servedInsights(pool(), query.window, query.limit),
 );

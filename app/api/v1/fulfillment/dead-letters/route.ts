@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(
   {
-    route: "/api/v1/fulfillment/dead-letters",
+    route: "/api/v1/fulfillment/dead-letters", sharedRead: true,
     policy: { session: "read" },
     query: deadLetterFilterSchema.extend({ cursor: pageCursor.optional(), limit: queryInt(1, 200, 50) }),
   },

@@ -4,4 +4,4 @@ import { observabilitySnapshot } from "@/lib/fulfillment/stats";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ route: "/api/v1/fulfillment/observability", policy: { session: "read", apiKey: OBSERVABILITY_SCOPES } }, () => observabilitySnapshot());
+export const GET = route({ route: "/api/v1/fulfillment/observability", sharedRead: true, policy: { session: "read", apiKey: OBSERVABILITY_SCOPES } }, () => observabilitySnapshot());

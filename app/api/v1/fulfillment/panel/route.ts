@@ -8,4 +8,4 @@ const query = z.object({
   window: z.enum(Object.keys(PANEL_WINDOWS) as [PanelWindow, ...PanelWindow[]]).default("1h"),
 });
 
-export const GET = route({ route: "/api/v1/fulfillment/panel", policy: { session: "read" }, query }, ({ query }) => panelSnapshot(query.window));
+export const GET = route({ route: "/api/v1/fulfillment/panel", sharedRead: true, policy: { session: "read" }, query }, ({ query }) => panelSnapshot(query.window));

@@ -4,4 +4,4 @@ import { observabilitySnapshot } from "@/lib/payments/stats";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ route: "/api/v1/payments/observability", policy: { session: "read", apiKey: OBSERVABILITY_SCOPES } }, () => observabilitySnapshot());
+export const GET = route({ route: "/api/v1/payments/observability", sharedRead: true, policy: { session: "read", apiKey: OBSERVABILITY_SCOPES } }, () => observabilitySnapshot());

@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 
 const query = z.object({ minutes: queryInt(5, 360, 60) }).strict();
 
-export const GET = route({ route: "/api/v1/reconciliation/panel", policy: { session: "read" }, query }, ({ query }) => panelData(pool(), query.minutes));
+export const GET = route({ route: "/api/v1/reconciliation/panel", sharedRead: true, policy: { session: "read" }, query }, ({ query }) => panelData(pool(), query.minutes));

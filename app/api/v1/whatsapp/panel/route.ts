@@ -8,7 +8,7 @@ const PANEL_MINUTES = { "15m": 15, "1h": 60, "6h": 360 } as const;
 
 export const GET = route(
   {
-    route: "/api/v1/whatsapp/panel",
+    route: "/api/v1/whatsapp/panel", sharedRead: true,
     policy: { session: "read", apiKey: "metrics:read" },
     query: z.object({ window: z.enum(["15m", "1h", "6h"], { error: 'window is one of "15m", "1h", "6h"' }).default("1h") }),
   },
