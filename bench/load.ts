@@ -189,6 +189,15 @@ async function main(): Promise<boolean> {
         "p50 ms": round(Math.max(...results.map((r) => r.latency.p50)), 1),
         "p99 ms": round(Math.max(...results.map((r) => r.latency.p99)), 1),
         "errors + non-2xx": bad,
+        // What "bad" was made of: no answer within autocannon's 10 s, a socket error, or the status codes.
+        detail: [
+          sum((r) => r.timeouts) ? `${sum((r) => r.timeouts)} timeouts` : "",
+          sum((r) => r.errors - r.timeouts) ? `${sum((r) => r.errors - r.timeouts)} socket errors` : "",
+          ...Object.entries(results.reduce<Record<string, number>>((acc, r) => {
+            for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) if (!code.startsWith("2")) acc[code] = (acc[code] ?? 0) + (stat?.count ?? 0);
+            return acc;
+          }, {})).map(([code, n]) => `${n}× ${code}`),
+        ].filter(Boolean).join(", "),
       };
     });
     printTable(rows);

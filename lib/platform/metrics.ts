@@ -37,6 +37,7 @@ export const httpDuration = histogram(
   ["route", "method"] as const,
   [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 );
+export const requestsShed = counter("http_requests_shed_total", "Requests refused with 503 because this instance already had OPSDECK_MAX_INFLIGHT requests in progress");
 /** Bad input that passed a route's schema and was refused by the database: a schema to tighten. */
 export const invalidInputEscaped = counter(
   "http_invalid_input_escaped_total",

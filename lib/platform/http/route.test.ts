@@ -136,3 +136,30 @@ describe("route wrapper: the last line of defence for values no schema caught", 
     expect(await escaped(name)).toBe(0);
   });
 });
+
+describe("admission control", () => {
+  it("refuses requests beyond OPSDECK_MAX_INFLIGHT with 503 and Retry-After, admits again once they finish, and always answers the exempt probe", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = route({ route: "/test/slow", policy: { public: true, reason: "test" } }, async () => {
+      await gate;
+      return { done: true };
+    });
+    const probe = route({ route: "/test/live", policy: { public: true, reason: "test" }, admission: "exempt" }, async () => ({ ok: true }));
+    const get = (h: typeof slow) => h(new NextRequest("http://x/test"), noParams);
+    process.env.OPSDECK_MAX_INFLIGHT = "2";
+    try {
+      const running = [get(slow), get(slow)];
+      const refused = await get(slow);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect((await refused.json()).error).toMatchObject({ code: "unavailable", message: expect.stringContaining("at capacity (2 requests in progress)") });
+      expect((await get(probe)).status).toBe(200);
+      release();
+      expect((await Promise.all(running)).map((r) => r.status)).toEqual([200, 200]);
+      expect((await get(slow)).status).toBe(200);
+    } finally {
+      delete process.env.OPSDECK_MAX_INFLIGHT;
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError, STATUS_BY_CODE, type ErrorCode } from "../errors";
 import { logger } from "../logger";
 import { readRawBody } from "./raw-body";
-import { boundedType, exceptions, httpDuration, httpRequests, invalidInputEscaped } from "../metrics";
+import { boundedType, exceptions, httpDuration, httpRequests, invalidInputEscaped, requestsShed } from "../metrics";
 import { verifyApiKey, type ApiKeyIdentity } from "../auth/api-keys";
 import { currentUser, type SessionIdentity } from "../auth/identity";
 import { recordBadApiKey } from "../auth/api-key-throttle";
@@ -14,6 +14,7 @@ import { escapedInput } from "./escaped-input";
 import { hstsHeader, isOwnOrigin } from "./transport";
 import { resolveRequestId, withRequestTelemetry } from "../telemetry";
 import { clearSharedReads, sharedRead } from "../shared-read";
+import { processSingleton } from "../global";
 
 /** Who may call: nobody is implicit. A route with both session and apiKey accepts either. */
 export type Policy =
@@ -36,6 +37,8 @@ export interface RouteDef<Q extends z.ZodType, B extends z.ZodType, P extends z.
    * path and query, and shared (lib/platform/shared-read.ts). Authorization still runs per request.
    */
   sharedRead?: true;
+  /** "exempt": answered even when the instance is at capacity (the liveness probe). */
+  admission?: "exempt";
 }
 
 export interface RouteContext<Q, B, P> {
@@ -166,6 +169,30 @@ function toAppError(err: unknown, ctx: { requestId: string; route: string; metho
   return new AppError("internal", "Internal error.");
 }
 
+/**
+ * Admission control: at most OPSDECK_MAX_INFLIGHT requests (default 128) run at once in this process;
+ * the next ones are refused at once with 503 and Retry-After instead of queueing behind them until
+ * every caller times out (an overloaded instance answered nothing within 10 s: docs/reliability.md).
+ */
+const admission = (() => {
+  const state = processSingleton("httpAdmission", () => ({ inFlight: 0 }));
+  const limit = () => Number(process.env.OPSDECK_MAX_INFLIGHT) || 128;
+  return {
+    limit,
+    enter(): boolean {
+      if (state.inFlight >= limit()) {
+        requestsShed.inc();
+        return false;
+      }
+      state.inFlight++;
+      return true;
+    },
+    leave(): void {
+      state.inFlight--;
+    },
+  };
+})();
+
 /** A shared answer is serialised once per caller: a Response (one body stream) cannot be shared. */
 function shareable<T>(result: T): T {
   if (result instanceof Response) throw new Error("a route declared sharedRead returned a Response; share data, not a Response");
@@ -182,7 +209,13 @@ export function route<
     const requestId = resolveRequestId(req);
     const method = req.method;
     let response: Response;
+    const admitted = def.admission === "exempt" || admission.enter();
     try {
+      if (!admitted) {
+        throw new AppError("unavailable", `This instance is at capacity (${admission.limit()} requests in progress); retry in 1 s, or spread the load over more instances.`, {
+          retry_after_seconds: 1,
+        });
+      }
       const identity = await authorize(req, def.policy, method);
       const url = new URL(req.url);
       const parse = <T extends z.ZodType | undefined>(schema: T, input: unknown, where: string) => {
@@ -210,10 +243,12 @@ export function route<
       const message = appErr.code === "internal" ? `Internal error. Quote request id ${requestId} to find it in the logs.` : appErr.message;
       response = NextResponse.json(errorBody(appErr.code, message, appErr.details), { status: STATUS_BY_CODE[appErr.code] });
       const retryAfter = (appErr.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
-      if (appErr.code === "rate_limited" && typeof retryAfter === "number") response.headers.set("retry-after", String(retryAfter));
+      if ((appErr.code === "rate_limited" || appErr.code === "unavailable") && typeof retryAfter === "number") response.headers.set("retry-after", String(retryAfter));
       if (appErr.code === "unauthenticated" && def.policy && !("public" in def.policy) && def.policy.apiKey) {
         response.headers.set("www-authenticate", 'Bearer realm="opsdeck"');
       }
+    } finally {
+      if (admitted && def.admission !== "exempt") admission.leave();
     }
     response.headers.set("x-request-id", requestId);
     if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
