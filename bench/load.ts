@@ -6,7 +6,7 @@
 // < 10 %). BENCH_INSTANCES=2 starts two instances and splits every kind of traffic between them.
 // Needs a production build (`npx next build`). Run: npm run bench:load
 // Env: BENCH_DATABASE_URL (default: the machine's PostgreSQL, database opsdeck_load), BENCH_RATE,
-// BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_INSTANCES, BENCH_APP_PORT.
+// BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_INSTANCES, BENCH_APP_PORT, BENCH_KINDS.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import autocannon from "autocannon";
@@ -33,8 +33,9 @@ interface Kind {
   body?: () => string;
 }
 
-// One entry per kind of traffic; new domains add their panel APIs here.
-const KINDS: Kind[] = [
+// One entry per kind of traffic; new domains add their panel APIs here. BENCH_KINDS (names, comma
+// separated) runs a subset at its share of BENCH_RATE, to study one kind alone.
+const ALL_KINDS: Kind[] = [
   { name: "overview", weight: 6, path: "/api/v1/overview", auth: "session" },
   { name: "fulfillment panel", weight: 6, path: "/api/v1/fulfillment/panel?window=1h", auth: "session" },
   { name: "dead letters", weight: 5, path: "/api/v1/fulfillment/dead-letters?limit=50", auth: "session" },
@@ -64,6 +65,9 @@ const KINDS: Kind[] = [
   // Sign-ins are scrypt hashes (~50 ms of CPU each by design): a trickle, as in real life.
   { name: "sign-in", weight: 1, method: "POST", path: "/api/auth/callback/credentials", auth: "none" },
 ];
+const ONLY = process.env.BENCH_KINDS?.split(",").map((k) => k.trim());
+const KINDS = ONLY ? ALL_KINDS.filter((k) => ONLY.includes(k.name)) : ALL_KINDS;
+if (KINDS.length === 0) throw new Error(`BENCH_KINDS matches no kind; use: ${ALL_KINDS.map((k) => k.name).join(", ")}`);
 
 function rssKiB(pid: number): number {
   // The launcher's whole process tree: the launcher and `next start` with its children.
