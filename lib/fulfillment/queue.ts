@@ -42,9 +42,10 @@ export function validateTask(taskType: string, payload: unknown, where = "payloa
 /**
  * Inserts tasks and wakes listening workers in one statement (one round trip; the notification is
  * delivered at commit, so inside a caller's transaction only if it commits; identical ones collapse).
+ * `notify: false` leaves the waking to the caller (a workerWaker's trailing notification).
  * Returns the new ids in input order (ids ascend with it).
  */
-export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<bigint[]> {
+export async function enqueue(client: Queryable, tasks: EnqueueTask[], opts: { notify?: boolean } = {}): Promise<bigint[]> {
   if (tasks.length === 0) return [];
   const types: string[] = [];
   const payloads: string[] = [];
@@ -75,9 +76,9 @@ export async function enqueue(client: Queryable, tasks: EnqueueTask[]): Promise<
          FROM unnest($1::text[], $2::jsonb[], $3::uuid[], $4::timestamptz[], $5::int[], $7::smallint[]) WITH ORDINALITY AS x(t, p, oi, r, m, pr, ord)
         ORDER BY ord
        RETURNING id
-     ), woken AS (SELECT pg_notify($6, ''))
+     ), woken AS (SELECT CASE WHEN $8::boolean THEN pg_notify($6, '') END)
      SELECT id FROM inserted, woken`,
-    [types, payloads, items, runAts, maxes, NOTIFY_CHANNEL, priorities],
+    [types, payloads, items, runAts, maxes, NOTIFY_CHANNEL, priorities, opts.notify ?? true],
     )
     .catch((err: { code?: string }) => {
       if (err.code === "23503") throw new AppError("validation_failed", "orderItemId does not name an existing order item; create the order item first or omit it.");
