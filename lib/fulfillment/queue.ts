@@ -4,6 +4,8 @@ import "server-only";
 // 'running'`, so a worker that lost its lease (and whose task was reclaimed) cannot overwrite it.
 import type pg from "pg";
 import { AppError } from "@/lib/platform/errors";
+import { pool } from "@/lib/platform/db";
+import { processSingleton } from "@/lib/platform/global";
 import { payloadSchemaFor, TASK_TYPE_NAMES } from "@/lib/task-types";
 
 export const NOTIFY_CHANNEL = "fulfillment_tasks";
@@ -134,6 +136,13 @@ export function workerWaker(pool: () => pg.Pool, windowMs = 20) {
     },
   };
 }
+
+/**
+ * The process's one waker on the platform pool, shared by every enqueuer (the enqueue route, WhatsApp
+ * ingest, reconciliation submissions): their notifications coalesce with each other, not only with
+ * their own, since they all wake the same workers on the same channel.
+ */
+export const sharedWorkerWaker = () => processSingleton("fulfillment.workerWaker", () => workerWaker(pool));
 
 /**
  * The counter shard of the connection running the statement. Two statements in flight at once are on

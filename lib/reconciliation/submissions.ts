@@ -6,8 +6,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { AppError, notFound } from "@/lib/platform/errors";
 import { bigintId, text, timestamp } from "@/lib/platform/http/schema-types";
-import { DEFAULT_MAX_ATTEMPTS, enqueueCte, workerWaker } from "@/lib/fulfillment/queue";
-import { pool } from "@/lib/platform/db";
+import { DEFAULT_MAX_ATTEMPTS, enqueueCte, sharedWorkerWaker } from "@/lib/fulfillment/queue";
 import { PRIORITY_BY_BUCKET, TERMINAL_STATUSES } from "./classify";
 import { reconciliationPlatforms } from "./platforms";
 import { RECONCILE_TASK_TYPE } from "./task-types";
@@ -32,8 +31,6 @@ export const submissionInput = z
   .strict();
 export type SubmissionInput = z.infer<typeof submissionInput>;
 
-const waker = workerWaker(pool);
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Stores the claim and enqueues its first attempt (priority from the affiliate's trust bucket). */
@@ -46,7 +43,7 @@ export async function submitClaim(p: pg.Pool, who: { affiliateId?: string; apiKe
   if (!UUID.test(by.value)) throw new AppError("forbidden", "This API key is not linked to an affiliate. An admin creates affiliate keys under Reconciliation → Risk → Affiliates.");
   // One statement (one round trip, its own transaction): the claim, its first task at the trust
   // bucket's priority, and a NOTIFY for the workers (coalesced across concurrent submissions).
-  const notify = waker.inline();
+  const notify = sharedWorkerWaker().inline();
   const { rows } = await p.query<{ id: string; priority: number }>({
     name: `reconciliation_submit_${by.col}`, // the text differs by the affiliate lookup column
     text: `WITH sub AS (
@@ -66,7 +63,7 @@ export async function submitClaim(p: pg.Pool, who: { affiliateId?: string; apiKe
      SELECT id::text, priority FROM sub, (SELECT count(*) FROM enq_woken) w`,
     values: [by.value, input.platform, input.post_id, input.claimed.views ?? null, input.claimed.clicks ?? null, input.claimed.sales ?? null, input.period.start, input.period.end, JSON.stringify(PRIORITY_BY_BUCKET), RECONCILE_TASK_TYPE, DEFAULT_MAX_ATTEMPTS(), notify],
   });
-  waker.committed(notify);
+  sharedWorkerWaker().committed(notify);
   const row = rows[0];
   if (!row) {
     if (who.affiliateId) throw notFound(`Affiliate ${who.affiliateId}`);

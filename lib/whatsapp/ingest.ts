@@ -7,11 +7,10 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { z } from "zod";
 import { AppError } from "@/lib/platform/errors";
-import { pool } from "@/lib/platform/db";
 import { processSingleton } from "@/lib/platform/global";
 import { leasedLimiter, rateLimiter } from "@/lib/platform/rate-limit";
 import { verifyApiKey } from "@/lib/platform/auth/api-keys";
-import { enqueueCte, workerWaker } from "@/lib/fulfillment/queue";
+import { enqueueCte, sharedWorkerWaker } from "@/lib/fulfillment/queue";
 import { COUNT_CTES_FROM } from "./counters";
 import { FAILURE_LOG_CTES, failureParams, recordFailures, type FailureRow } from "./failures";
 import { storeMedia } from "./media";
@@ -200,8 +199,6 @@ interface Row {
   task_id: string | null;
 }
 
-/** Wakes the extraction workers at most once per 20 ms per process (workerWaker). */
-const waker = () => processSingleton("whatsapp.ingest.waker", () => workerWaker(pool));
 
 /**
  * Stores a validated batch in one round trip after its media (content-addressed store): a single
@@ -241,7 +238,7 @@ export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s:
   });
   stored.sort((a, b) => (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : a.ord - b.ord));
   const mediaOk = media.filter((m) => m?.ok).length;
-  const notify = waker().inline();
+  const notify = sharedWorkerWaker().inline();
 
   const { rows } = await p.query<Row>({
     // Named: prepared once per pooled connection, so PostgreSQL parses and plans it once, not per batch.
@@ -326,7 +323,7 @@ export async function acceptBatch(p: pg.Pool, batch: Batch, receivedAt: Date, s:
       ...failureParams(failures),
     ],
   });
-  waker().committed(notify);
+  sharedWorkerWaker().committed(notify);
 
   const byOrd = new Map(rows.map((r) => [r.ord, r]));
   const messages: MessageResult[] = batch.messages.map((m, i) => {

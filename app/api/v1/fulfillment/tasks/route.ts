@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { pool } from "@/lib/platform/db";
-import { enqueue, workerWaker } from "@/lib/fulfillment/queue";
-import { processSingleton } from "@/lib/platform/global";
+import { enqueue, sharedWorkerWaker } from "@/lib/fulfillment/queue";
 import { inTimestampBounds, jsonObject, text, timestampMessage, uuidId } from "@/lib/platform/http/schema-types";
 
 export const dynamic = "force-dynamic";
@@ -21,8 +20,6 @@ const task = z
   })
   .strict();
 
-const waker = () => processSingleton("fulfillment.enqueue.waker", () => workerWaker(pool));
-
 // One task, or { tasks: [...] } for a batch of up to 1,000 (one INSERT).
 const body = z.union([task, z.object({ tasks: z.array(task).min(1).max(1000) }).strict()]);
 
@@ -31,12 +28,12 @@ export const POST = route({ route: "/api/v1/fulfillment/tasks", policy: { sessio
   // enqueue() validates each payload against its task type's schema (422 naming the field).
   // Every notifying commit takes PostgreSQL's global notify lock: at a hundred enqueues a second they
   // queued behind each other holding pool connections. One notification per 20 ms wakes the workers.
-  const notify = waker().inline();
+  const notify = sharedWorkerWaker().inline();
   const ids = await enqueue(
     pool(),
     list.map((t) => ({ taskType: t.task_type, payload: t.payload, orderItemId: t.order_item_id, runAt: t.run_at, maxAttempts: t.max_attempts })),
     { notify },
   );
-  waker().committed(notify);
+  sharedWorkerWaker().committed(notify);
   return Response.json({ ids: ids.map(String), count: ids.length }, { status: 201 });
 });
