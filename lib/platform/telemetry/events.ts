@@ -79,13 +79,14 @@ export function emitEvent(input: EventInput): void {
   const severity = input.severity ?? "info";
   const work = currentWork();
   eventsEmitted.inc({ name: input.name, severity });
+  const route = input.route ?? work?.route ?? null;
+  const requestId = input.requestId ?? work?.requestId ?? null;
+  const traceId = input.traceId ?? work?.traceId ?? null;
   const durationMs = input.durationMs === undefined ? null : Math.round(input.durationMs * 1000) / 1000;
   const detail = input.detail === undefined ? null : input.detail.slice(0, 2_000);
   const level = LOG_LEVEL[severity];
   // Emitting sits on hot paths (every sampled task): build nothing nobody will read.
-  if (logger.isLevelEnabled(level)) {
-    logger[level]({ event: input.name, route: input.route ?? work?.route ?? null, requestId: input.requestId ?? work?.requestId ?? null, traceId: input.traceId ?? work?.traceId ?? null, durationMs, tags: input.tags, detail }, input.name);
-  }
+  if (logger.isLevelEnabled(level)) logger[level]({ event: input.name, route, requestId, traceId, durationMs, tags: input.tags, detail }, input.name);
   const buffer = eventBuffer.items;
   if (buffer.length >= settings.TELEMETRY_EVENT_BUFFER) {
     eventsDropped.inc();
@@ -95,10 +96,10 @@ export function emitEvent(input: EventInput): void {
     at: input.at ?? new Date(),
     name: input.name,
     severity,
-    route: input.route ?? work?.route ?? null,
+    route,
     tags: tagsJson(input.tags),
-    requestId: input.requestId ?? work?.requestId ?? null,
-    traceId: input.traceId ?? work?.traceId ?? null,
+    requestId,
+    traceId,
     durationMs,
     detail,
   });
