@@ -43,6 +43,8 @@ async function fill(client: pg.Client): Promise<void> {
        from (select g, now() - interval '10 minutes' - (g::float8 / $1) * interval '30 days' as ts from generate_series(1, $1::int) g) s`,
     [ATTEMPTS, TASKS],
   );
+  // As the queue does it: succeeded tasks have left the queue table (their attempts are their record).
+  await client.query("delete from fulfillment_tasks where status = 'succeeded'");
   await client.query("insert into fulfillment_workers (id, hostname, pid, settings, loop_errors) values ('bench-w', 'bench', 1, '{}', 0) on conflict do nothing");
   // Autovacuum would get here in production; without it the visibility map is empty and counts
   // cannot use index-only scans.

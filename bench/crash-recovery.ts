@@ -5,7 +5,7 @@
 import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
 import { intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "./lib/common";
-import { emptyQueueDatabase } from "./lib/opsdeck";
+import { emptyQueueDatabase, succeededSql } from "./lib/opsdeck";
 
 const LEASE_MS = intEnv("BENCH_LEASE_MS", 5_000);
 const TASK_MS = intEnv("BENCH_TASK_MS", 2_000);
@@ -57,9 +57,9 @@ async function main() {
   let remaining = held.length;
   while (performance.now() - killedAt < TIMEOUT_MS) {
     const { rows } = await db.query<{ reclaimed: number; done: number }>(
-      `select count(*) filter (where lease_owner is distinct from 'crash-A' or status <> 'running')::int as reclaimed,
-              count(*) filter (where status = 'succeeded')::int as done
-         from fulfillment_tasks where id = any($1::bigint[])`,
+      `select (select count(*) filter (where lease_owner is distinct from 'crash-A' or status <> 'running')::int
+                 from fulfillment_tasks where id = any($1::bigint[])) + done as reclaimed, done
+         from (${succeededSql("$1::bigint[]")}) d(done)`,
       [held],
     );
     const t = performance.now() - killedAt;
@@ -75,7 +75,7 @@ async function main() {
   // Let B finish the rest of the queue too, then check the whole history.
   const tailStart = performance.now();
   for (;;) {
-    const { rows } = await db.query("select count(*)::int as n from fulfillment_tasks where status <> 'succeeded'");
+    const { rows } = await db.query("select count(*)::int as n from fulfillment_tasks");
     if (rows[0].n === 0 || performance.now() - tailStart > TIMEOUT_MS) break;
     await sleep(100);
   }
@@ -84,8 +84,8 @@ async function main() {
   await waitForExit(b);
 
   const { rows: check } = await db.query(
-    `select (select count(*)::int from fulfillment_tasks where status = 'succeeded') as succeeded,
-            (select count(*)::int from fulfillment_tasks where id = any($1::bigint[]) and status <> 'succeeded') as lost,
+    `select (${succeededSql()}) as succeeded,
+            cardinality($1::bigint[]) - (${succeededSql("$1::bigint[]")}) as lost,
             (select count(*)::int from (select task_id from fulfillment_attempts where outcome = 'succeeded' group by task_id having count(*) > 1) d) as completed_twice,
             (select count(*)::int from fulfillment_attempts where task_id = any($1::bigint[]) and outcome = 'lease_expired' and worker_id = 'crash-A') as lease_expired_attempts,
             (select count(*)::int from fulfillment_attempts where task_id = any($1::bigint[]) and outcome = 'succeeded' and worker_id = 'crash-B') as finished_by_b,

@@ -212,8 +212,8 @@ async function main() {
         if (s === "opsdeck") {
           const history = await withClient(base, (c) => opsdeck.verify(c));
           console.log(`    attempt history: ${JSON.stringify(history)}`);
-          if (history.attempts !== TASKS || history.succeeded_attempts !== TASKS || history.succeeded !== TASKS) {
-            console.error(`    ATTEMPT HISTORY MISMATCH: expected ${TASKS} tasks, ${TASKS} succeeded attempts`);
+          if (history.attempts !== TASKS || history.succeeded_attempts !== TASKS || history.succeeded_tasks !== TASKS || history.left_in_queue !== 0) {
+            console.error(`    ATTEMPT HISTORY MISMATCH: expected ${TASKS} succeeded attempts of ${TASKS} distinct tasks and an empty queue`);
             process.exitCode = 1;
           }
           r.attemptRows = history.attempts;

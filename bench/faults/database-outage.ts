@@ -17,6 +17,7 @@ import { runMigrations } from "@/bin/lib/database";
 import { enqueue } from "@/lib/fulfillment/queue";
 import { createFreshDatabase, startEmbeddedPostgres, type EmbeddedHandle } from "@/lib/platform/embedded-postgres";
 import { intEnv, printJson, printTable, round, sleep } from "../lib/common";
+import { queueOutcome, succeededSql } from "../lib/opsdeck";
 
 const OUTAGE_MS = intEnv("BENCH_OUTAGE_S", 30) * 1000;
 const TASKS = intEnv("BENCH_TASKS", 20_000);
@@ -67,7 +68,7 @@ async function succeeded(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status = 'succeeded'")).rows[0].n;
+    return (await c.query<{ n: number }>(`select (${succeededSql()}) as n`)).rows[0].n;
   } finally {
     await c.end();
   }
@@ -133,11 +134,7 @@ async function main() {
 
   const c = new pg.Client({ connectionString: db.url });
   await c.connect();
-  const { rows } = await c.query(
-    `select (select count(*)::int from fulfillment_tasks where status not in ('succeeded', 'dead_lettered')) as lost,
-            (select count(*)::int from fulfillment_tasks where status = 'dead_lettered') as dead_lettered,
-            (select count(*)::int from (select task_id from fulfillment_attempts where outcome = 'succeeded' group by task_id having count(*) > 1) d) as completed_twice`,
-  );
+  const r = await queueOutcome(c, TASKS);
   await c.end();
   const exited = processes.filter((p) => p.exitedAt !== null).map((p) => p.name);
   for (const p of processes) p.child.kill("SIGTERM");
@@ -145,7 +142,6 @@ async function main() {
   provider.close();
   await db.close();
 
-  const r = rows[0];
   printTable([
     {
       database: EXTERNAL ? `external (PostgreSQL ${EXTERNAL})` : "embedded",

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
 import { intEnv, machine, printJson, printTable, round, sleep } from "../lib/common";
-import { emptyQueueDatabase } from "../lib/opsdeck";
+import { emptyQueueDatabase, succeededSql } from "../lib/opsdeck";
 
 const CALL_MS = intEnv("BENCH_CALL_MS", 3_000);
 const TASKS = intEnv("BENCH_TASKS", 200);
@@ -62,11 +62,11 @@ async function main() {
   provider.close();
 
   const { rows: check } = await db.query(
-    `select count(*) filter (where status = 'succeeded')::int as finished,
-            count(*) filter (where status in ('pending', 'retry_scheduled'))::int as released,
-            count(*) filter (where status = 'running')::int as left_running,
-            count(*) filter (where status in ('dead_lettered', 'discarded'))::int as lost
-       from fulfillment_tasks where id = any($1::bigint[])`,
+    `select (${succeededSql("$1::bigint[]")}) as finished, released, left_running, lost
+       from (select count(*) filter (where status in ('pending', 'retry_scheduled'))::int as released,
+                    count(*) filter (where status = 'running')::int as left_running,
+                    count(*) filter (where status in ('dead_lettered', 'discarded'))::int as lost
+               from fulfillment_tasks where id = any($1::bigint[])) t`,
     [held],
   );
   // A running attempt lives on its task row (lib/fulfillment/queue.ts), so left_running covers open attempts.

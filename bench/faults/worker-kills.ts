@@ -8,7 +8,7 @@ import type { ChildProcess } from "node:child_process";
 import pg from "pg";
 import { enqueue } from "@/lib/fulfillment/queue";
 import { intEnv, machine, printJson, printTable, round, sleep, spawnTs, waitForExit, waitForMessage } from "../lib/common";
-import { emptyQueueDatabase } from "../lib/opsdeck";
+import { emptyQueueDatabase, queueOutcome } from "../lib/opsdeck";
 
 const TASKS = intEnv("BENCH_TASKS", 100_000);
 const WORKERS = intEnv("BENCH_WORKERS", 4);
@@ -60,7 +60,7 @@ async function main() {
   let kills = 0;
   while (kills < KILLS) {
     await sleep(KILL_EVERY_MS / 2 + Math.random() * KILL_EVERY_MS);
-    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status <> 'succeeded'");
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks");
     if (rows[0].n === 0) break; // drained before all kills landed: the run is too short for the kill rate
     // Only workers that are up (claiming) are killed; a replacement starts at once, without
     // waiting for it, so kills keep landing while processes come and go.
@@ -77,7 +77,7 @@ async function main() {
   let drainedMs: number | null = null;
   for (;;) {
     // Drained: nothing left to run (a dead letter is finished work, reported below).
-    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status not in ('succeeded', 'dead_lettered')");
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from fulfillment_tasks where status <> 'dead_lettered'");
     if (rows[0].n === 0) {
       drainedMs = performance.now() - started;
       break;
@@ -93,22 +93,12 @@ async function main() {
   await Promise.all(live.map((w) => waitForMessage(w.child, "stopped", 30_000).catch(() => null)));
   await Promise.all(live.map((w) => waitForExit(w.child)));
 
-  const { rows: check } = await db.query(
-    `select (select count(*)::int from fulfillment_tasks) as tasks,
-            (select count(*)::int from fulfillment_tasks where status = 'succeeded') as succeeded,
-            (select count(*)::int from fulfillment_tasks where status not in ('succeeded', 'dead_lettered')) as lost,
-            (select count(*)::int from fulfillment_tasks where status = 'dead_lettered') as dead_lettered,
-            (select coalesce(max(attempts), 0)::int from fulfillment_tasks) as most_attempts,
-            (select count(*)::int from (select task_id from fulfillment_attempts where outcome = 'succeeded' group by task_id having count(*) > 1) d) as completed_twice,
-            (select count(*)::int from fulfillment_attempts where outcome = 'lease_expired') as lease_expired_attempts,
-            (select count(*)::int from fulfillment_tasks where status = 'running') as attempts_left_running`,
-  );
-  const c = check[0];
+  const c = await queueOutcome(db, TASKS);
   await db.end();
   const env = await machine(url);
   printTable([
     {
-      tasks: c.tasks,
+      tasks: TASKS,
       kills,
       "kills over s": round(killsDoneMs / 1000, 1),
       "drained in s": drainedMs === null ? "timeout" : round(drainedMs / 1000, 1),
@@ -117,10 +107,10 @@ async function main() {
       "dead-lettered": c.dead_lettered,
       "re-run after a kill": c.lease_expired_attempts,
       "most attempts": c.most_attempts,
-      "attempts left open": c.attempts_left_running,
+      "attempts left open": c.left_running,
     },
   ]);
-  const ok = drainedMs !== null && c.lost === 0 && c.dead_lettered === 0 && c.completed_twice === 0 && c.attempts_left_running === 0 && kills === KILLS;
+  const ok = drainedMs !== null && c.lost === 0 && c.dead_lettered === 0 && c.completed_twice === 0 && c.left_running === 0 && kills === KILLS;
   console.log(`${kills} SIGKILLs: lost ${c.lost}, dead-lettered ${c.dead_lettered}, completed twice ${c.completed_twice} → ${ok ? "MET" : "NOT MET"}`);
   if (!ok) process.exitCode = 1;
   printJson("fault-worker-kills", { machine: env, tasks: TASKS, workers: WORKERS, kills, taskMs: TASK_MS, leaseMs: LEASE_MS, concurrency: CONCURRENCY, maxAttempts: MAX_ATTEMPTS, killsDoneMs, drainedMs, ...c });

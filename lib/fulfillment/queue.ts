@@ -171,8 +171,11 @@ export interface Completion {
  * flow makes one round trip and one commit per batch (halving the statements per task was worth a
  * quarter more throughput with four worker processes: docs/benchmarks.md).
  *
- * Completion: marks the tasks succeeded (only those this worker still holds), writes each one's
- * attempt row and adds them to the minute's counter shard.
+ * Completion: removes the tasks from the queue table (only those this worker still holds), writes
+ * each one's success attempt row, which keeps the task's record (payload, order item, when it was
+ * enqueued), and adds them to the minute's counter shard. A DELETE, not an UPDATE to 'succeeded': the
+ * update wrote a second row version with new primary-key and finished-index entries, and that was
+ * what kept four worker processes below graphile-worker (docs/benchmarks.md).
  *
  * Claim of up to `limit` tasks: first running tasks whose lease expired (their worker died; their
  * attempt is recorded as `lease_expired`), then due retries, then due pending tasks (lowest
@@ -192,15 +195,16 @@ export interface Completion {
  */
 const COMPLETE_AND_CLAIM_SQL = `
 WITH done AS (
-  UPDATE fulfillment_tasks t
-     SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+  DELETE FROM fulfillment_tasks t
    WHERE t.id = ANY($4::bigint[]) AND t.lease_owner = $1 AND t.status = 'running'
-   RETURNING t.id, t.attempts, t.task_type, t.attempt_started_at
+   RETURNING t.id, t.attempts, t.task_type, t.attempt_started_at, t.created_at, t.payload, t.order_item_id
 ), timed AS (
   SELECT done.*, i.duration_ms FROM done JOIN unnest($4::bigint[], $5::int[]) AS i(id, duration_ms) USING (id)
 ), done_attempts AS (
-  INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, duration_ms)
-  SELECT id, attempts, task_type, $1, coalesce(attempt_started_at, now()), now(), 'succeeded', duration_ms FROM timed
+  INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, duration_ms,
+                                    task_created_at, payload, order_item_id)
+  SELECT id, attempts, task_type, $1, coalesce(attempt_started_at, now()), now(), 'succeeded', duration_ms,
+         created_at, payload, order_item_id FROM timed
 ), done_counted AS (
   INSERT INTO fulfillment_counters (bucket, task_type, outcome, shard, count, duration_ms)
   SELECT date_trunc('minute', now()), task_type, 'succeeded', ${COUNTER_SHARD}, count(*), sum(duration_ms) FROM timed GROUP BY task_type
@@ -259,6 +263,16 @@ UNION ALL
 SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM done`;
 
 /**
+ * Session settings of the connection a worker runs completeAndClaim on. PostgreSQL planned the
+ * prepared statement afresh at every call (its custom plans looked cheaper than the generic one,
+ * whose LIMIT $2 it cannot see): 1,016 plans for 1,012 calls, 5.5 µs per task, the whole gap to
+ * graphile-worker with four processes (docs/benchmarks.md). A generic plan is made once per
+ * connection and again after each ANALYZE of the tables. Sequential scans are off so that a plan
+ * made while the queue was small or empty still uses the indexes when it is large.
+ */
+export const CLAIM_SESSION_SETTINGS = { plan_cache_mode: "force_generic_plan", enable_seqscan: "off" };
+
+/**
  * Records `done` as succeeded and claims up to `limit` tasks, in one statement (limit 0: complete
  * only; no `done`: claim only). `completed` lists the successes the worker still held (the others
  * lost their lease to another worker); `claimed` is in id order.
@@ -290,10 +304,20 @@ export async function claim(client: Queryable, workerId: string, limit: number, 
   return (await completeAndClaim(client, workerId, [], limit, leaseMs)).claimed;
 }
 
-/** Marks tasks succeeded (only those this worker still holds); returns the ids it actually completed. */
+/** Records tasks as succeeded (only those this worker still holds); returns the ids it actually completed. */
 export async function complete(client: Queryable, workerId: string, done: Completion[]): Promise<bigint[]> {
   if (done.length === 0) return [];
   return (await completeAndClaim(client, workerId, done, 0, 0)).completed;
+}
+
+/**
+ * SQL for the status of the task whose id is the SQL expression `id`: its queue row's, else
+ * 'succeeded' when its success attempt is recorded (a succeeded task leaves fulfillment_tasks), else
+ * NULL (no such task). Two primary-key/index probes; for joins that show a task's status.
+ */
+export function taskStatusSql(id: string): string {
+  return `coalesce((SELECT status::text FROM fulfillment_tasks WHERE id = ${id}),
+    (SELECT 'succeeded' FROM fulfillment_attempts WHERE task_id = ${id} AND outcome = 'succeeded' LIMIT 1))`;
 }
 
 export interface FailureRecord {

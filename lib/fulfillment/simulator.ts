@@ -128,25 +128,35 @@ export async function seedFulfillmentHistory(p: pg.Pool = pool()): Promise<void>
       const attempts = failure ? (failure.cls === "ProviderRejectedError" ? 1 : 5) : retriedOnce ? 2 : 1;
       const message = failure ? failure.msg(failure.type === "capture_payment" ? ref : sku) : null;
       const err = failure ? Object.assign(new Error(message!), { name: failure.cls, stack: `${failure.cls}: ${message}\n    at Object.call (lib/fulfillment/provider.ts:1:1)` }) : null;
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO fulfillment_tasks (task_type, payload, status, attempts, max_attempts, run_at, created_at, updated_at, finished_at,
-                                        dead_lettered_at, last_error_class, last_error, error_fingerprint, order_item_id)
-         VALUES ($1, $2, $3::task_status, $4, 5, now() - make_interval(secs => $5::float * 3600), now() - make_interval(secs => $5::float * 3600),
-                 now() - make_interval(secs => $5::float * 3600 - 60), now() - make_interval(secs => $5::float * 3600 - 60),
-                 CASE WHEN $3 = 'dead_lettered' THEN now() - make_interval(secs => $5::float * 3600 - 60) END, $6, $7, $8, $9)
-         RETURNING id`,
-        [type, JSON.stringify(payload), failure ? "dead_lettered" : "succeeded", attempts, hoursAgo, failure?.cls ?? null, message, err ? errorFingerprint(err) : null, itemId],
-      );
+      // A dead letter stays in the queue table; a succeeded task has left it, and its success attempt
+      // (below) keeps its record.
+      const { rows } = failure
+        ? await client.query<{ id: string }>(
+          `INSERT INTO fulfillment_tasks (task_type, payload, status, attempts, max_attempts, run_at, created_at, updated_at, finished_at,
+                                          dead_lettered_at, last_error_class, last_error, error_fingerprint, order_item_id)
+           VALUES ($1, $2, 'dead_lettered', $3, 5, now() - make_interval(secs => $4::float * 3600), now() - make_interval(secs => $4::float * 3600),
+                   now() - make_interval(secs => $4::float * 3600 - 60), now() - make_interval(secs => $4::float * 3600 - 60),
+                   now() - make_interval(secs => $4::float * 3600 - 60), $5, $6, $7, $8)
+           RETURNING id`,
+          [type, JSON.stringify(payload), attempts, hoursAgo, failure.cls, message, errorFingerprint(err), itemId],
+        )
+        : await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('fulfillment_tasks', 'id'))::text AS id`);
       for (let a = 1; a <= attempts; a++) {
         const last = a === attempts;
         const outcome = !last ? "failed" : failure ? "dead_lettered" : "succeeded";
         await client.query(
-          `INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, error_class, error_message, error_stack, duration_ms, backoff_ms)
+          `INSERT INTO fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, error_class, error_message, error_stack, duration_ms, backoff_ms,
+                                            task_created_at, payload, order_item_id)
            VALUES ($1, $2, $3, 'demo-history', now() - make_interval(secs => $4::float * 3600 - $2 * 10), now() - make_interval(secs => $4::float * 3600 - $2 * 10 - 1),
-                   $5::attempt_outcome, $6, $7, $8, 120, $9)`,
-          retriedOnce && outcome === "failed"
-            ? [rows[0].id, a, type, hoursAgo, outcome, "ProviderTimeoutError", `Provider ${type} timed out after 5000 ms`, null, 1000 * 2 ** a]
-            : [rows[0].id, a, type, hoursAgo, outcome, failure?.cls ?? null, message, err?.stack ?? null, outcome === "failed" ? 1000 * 2 ** a : null],
+                   $5::attempt_outcome, $6, $7, $8, 120, $9, CASE WHEN $5 = 'succeeded' THEN now() - make_interval(secs => $4::float * 3600) END,
+                   CASE WHEN $5 = 'succeeded' THEN $10::jsonb END, CASE WHEN $5 = 'succeeded' THEN $11::uuid END)`,
+          [
+            rows[0].id, a, type, hoursAgo, outcome,
+            ...(retriedOnce && outcome === "failed"
+              ? ["ProviderTimeoutError", `Provider ${type} timed out after 5000 ms`, null, 1000 * 2 ** a]
+              : [failure?.cls ?? null, message, err?.stack ?? null, outcome === "failed" ? 1000 * 2 ** a : null]),
+            JSON.stringify(payload), itemId,
+          ],
         );
         await client.query(
           `INSERT INTO fulfillment_counters (bucket, task_type, outcome, count, duration_ms)

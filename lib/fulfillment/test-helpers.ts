@@ -1,5 +1,6 @@
 // Shared by the fulfillment test files: a pool on the test database and small polling helpers.
 import pg from "pg";
+import { taskStatusSql } from "./queue";
 
 export function testPool(url = process.env.DATABASE_URL!): pg.Pool {
   const p = new pg.Pool({ connectionString: url, max: 12 });
@@ -17,10 +18,13 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
   }
 }
 
+/** How many of the tasks are in each status ('succeeded' ones have left the queue table: taskStatusSql). */
 export async function statuses(p: pg.Pool, ids: bigint[]): Promise<Record<string, number>> {
-  const { rows } = await p.query<{ status: string; n: string }>(`SELECT status::text, count(*)::text AS n FROM fulfillment_tasks WHERE id = ANY($1::bigint[]) GROUP BY status`, [
-    ids.map(String),
-  ]);
+  const { rows } = await p.query<{ status: string; n: string }>(
+    `SELECT s.status, count(*)::text AS n FROM unnest($1::bigint[]) AS i(id), LATERAL (SELECT ${taskStatusSql("i.id")} AS status) s
+      WHERE s.status IS NOT NULL GROUP BY s.status`,
+    [ids.map(String)],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 

@@ -2,7 +2,7 @@
 // until a worker has run it to completion. Needs a live worker (heartbeating in fulfillment_workers).
 import { pool } from "@/lib/platform/db";
 import type { TestTask } from "@/lib/platform/telemetry/verify";
-import { enqueue } from "./queue";
+import { enqueue, taskStatusSql } from "./queue";
 import { listWorkers } from "./stats";
 
 const WAIT_MS = 20_000;
@@ -22,7 +22,7 @@ export const fulfillmentTestTask: TestTask = {
     const [id] = await enqueue(pool(), [{ taskType: "noop", payload: { verify: marker }, maxAttempts: 1 }]);
     const until = Date.now() + WAIT_MS;
     for (;;) {
-      const { rows } = await pool().query<{ status: string }>(`select status::text from fulfillment_tasks where id = $1`, [String(id)]);
+      const { rows } = await pool().query<{ status: string | null }>(`select ${taskStatusSql("$1::bigint")} as status`, [String(id)]);
       const status = rows[0]?.status;
       if (status === "succeeded") return { ok: true, detail: `noop task ${id} succeeded (${live} live worker(s))` };
       if (status === "dead_lettered") return { ok: false, detail: `noop task ${id} was dead-lettered: see /fulfillment/dead-letters` };

@@ -7,9 +7,10 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { logger } from "@/lib/platform/logger";
+import { sessionPool } from "@/lib/platform/session-pool";
 import { traceTask } from "@/lib/platform/telemetry";
 import { backoffMs, errorClass, errorFingerprint, isNonRetryable, NonRetryableError } from "./errors";
-import { completeAndClaim, fail, nextDueInMs, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
+import { CLAIM_SESSION_SETTINGS, completeAndClaim, fail, nextDueInMs, NOTIFY_CHANNEL, renewLeases, type ClaimedTask } from "./queue";
 import { loopErrorsTotal, taskDuration, tasksProcessed } from "./metrics";
 
 export type TaskHandler = (task: ClaimedTask) => Promise<void>;
@@ -94,6 +95,9 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
   const heartbeatMs = Math.max(50, Math.floor(opts.leaseMs / 3));
   const taskTimeoutMs = opts.taskTimeoutMs ?? 300_000;
   const log = logger.child({ component: "fulfillment-worker", workerId: id });
+  // The worker's claims run one at a time, on a connection of their own that plans the statement
+  // once (CLAIM_SESSION_SETTINGS); everything else uses the caller's pool.
+  const claimPool = sessionPool(opts.pool, { max: 1, settings: CLAIM_SESSION_SETTINGS });
 
   const status: WorkerStatus = {
     id, state: "idle", processed: 0, succeeded: 0, retried: 0, deadLettered: 0, lostLeases: 0, loopErrors: 0, lastLoopMs: null, listening: false,
@@ -248,7 +252,7 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     const carried = unflushed;
     unflushed = [];
     try {
-      const { completed, claimed } = await completeAndClaim(opts.pool, id, carried, limit, opts.leaseMs);
+      const { completed, claimed } = await completeAndClaim(claimPool, id, carried, limit, opts.leaseMs);
       recordCompletions(carried, new Set(completed));
       for (const t of claimed) held.add(t.id);
       return claimed;
@@ -410,5 +414,6 @@ export function createWorker(opts: WorkerOptions): FulfillmentWorker {
     }
     status.state = "stopped";
     await heartbeat("stopped").catch((err) => log.warn({ err }, "could not mark the worker row stopped"));
+    await claimPool.end().catch(() => {});
   }
 }

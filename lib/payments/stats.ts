@@ -4,6 +4,7 @@ import "server-only";
 // failure's metadata — never card data, payloads or secrets.
 import type pg from "pg";
 import { pool } from "@/lib/platform/db";
+import { taskStatusSql } from "@/lib/fulfillment/queue";
 import { HANDLED_EVENT_TYPES } from "./task-types";
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -138,8 +139,8 @@ export async function listEvents(f: EventFilter, c?: Queryable) {
     failure_reason: string | null; error: string | null; task_id: string | null; task_status: string | null; order_reference: string | null;
   }>(
     `SELECT e.id, e.type, e.outcome, e.deliveries, e.received_at, e.processed_at, e.failed_at, e.failure_reason, e.error, e.task_id::text,
-            t.status::text AS task_status, e.order_reference
-       FROM payment_webhook_events e LEFT JOIN fulfillment_tasks t ON t.id = e.task_id
+            ${taskStatusSql("e.task_id")} AS task_status, e.order_reference
+       FROM payment_webhook_events e
       WHERE ($1::text IS NULL OR ($1 = 'other' AND e.type <> ALL($5::text[])) OR e.type = $1)
         AND ($6::text IS NULL OR e.id = $6)
         AND ($2::text IS NULL OR e.outcome = $2)

@@ -37,31 +37,31 @@ export function countEvents(q: SliQuery, filter?: string): string {
 // The console API's requests come pre-aggregated per minute (lib/platform/telemetry/request-stats.ts).
 const LATENCY_BOUNDS_S = BUCKETS_MS.map((ms) => ms / 1000);
 
+const SUCCEEDED_ATTEMPTS: SliQuery = {
+  description: "Attempts that finished their task successfully.",
+  sql: `select finished_at as ts from fulfillment_attempts
+        where outcome = 'succeeded' and finished_at >= $1 and finished_at < $2 and $3::float8 is null`,
+  promCounter: `fulfillment_tasks_processed_total{outcome="succeeded"}`,
+};
+
 export const SLI_QUERIES: Record<string, SliQuery> = {
   ...paymentSliQueries,
   ...reconciliationSliQueries,
-  fulfillment_attempts_succeeded: {
-    description: "Attempts that finished their task successfully.",
-    sql: `select finished_at as ts from fulfillment_attempts
-          where outcome = 'succeeded' and finished_at >= $1 and finished_at < $2 and $3::float8 is null`,
-    promCounter: `fulfillment_tasks_processed_total{outcome="succeeded"}`,
-  },
+  fulfillment_attempts_succeeded: SUCCEEDED_ATTEMPTS,
   fulfillment_attempts_terminal: {
     description: "Attempts that ended their task: succeeded or dead-lettered.",
     sql: `select finished_at as ts from fulfillment_attempts
           where outcome in ('succeeded', 'dead_lettered') and finished_at >= $1 and finished_at < $2 and $3::float8 is null`,
     promCounter: `fulfillment_tasks_processed_total{outcome=~"succeeded|dead_lettered"}`,
   },
-  fulfillment_tasks_succeeded: {
-    description: "Tasks that succeeded, timed by finished_at.",
-    sql: `select finished_at as ts from fulfillment_tasks
-          where status = 'succeeded' and finished_at >= $1 and finished_at < $2 and $3::float8 is null`,
-  },
+  // A succeeded task leaves fulfillment_tasks and its one success attempt is its record: the same
+  // events as fulfillment_attempts_succeeded, and the enqueue time for the latency below.
+  fulfillment_tasks_succeeded: { ...SUCCEEDED_ATTEMPTS, description: "Tasks that succeeded, timed by finished_at." },
   fulfillment_tasks_done_within: {
-    description: "Succeeded tasks whose enqueue-to-done time (finished_at − created_at) is at most thresholdSeconds.",
-    sql: `select finished_at as ts from fulfillment_tasks
-          where status = 'succeeded' and finished_at >= $1 and finished_at < $2
-            and finished_at - created_at <= make_interval(secs => $3::float8)`,
+    description: "Succeeded tasks whose enqueue-to-done time (finished_at − task_created_at) is at most thresholdSeconds.",
+    sql: `select finished_at as ts from fulfillment_attempts
+          where outcome = 'succeeded' and finished_at >= $1 and finished_at < $2
+            and finished_at - task_created_at <= make_interval(secs => $3::float8)`,
     needsThreshold: true,
   },
   // Catalog (docs/catalog.md): one event per logged search, served by the (searched_at, result_count) index.

@@ -8,17 +8,22 @@ import { burnRuleDetails } from "./rules";
 
 const MIN = 60_000;
 
-/** n final attempts of one outcome finishing at `at` (each with its own task row). */
+/**
+ * n final attempts of one outcome finishing at `at`, as the queue leaves them: a dead letter keeps
+ * its task row; a succeeded task is only its success attempt, which records when it was enqueued.
+ */
 async function attempts(n: number, outcome: "succeeded" | "dead_lettered", at: Date) {
   await pool().query(
     `with t as (
-       insert into fulfillment_tasks (task_type, payload, status, created_at, updated_at, finished_at, dead_lettered_at)
-       select 'slo-test', '{}'::jsonb, $2::task_status, $1::timestamptz - interval '10 seconds', $1, $1,
-              case when $2 = 'dead_lettered' then $1::timestamptz end
-       from generate_series(1, $3) returning id)
-     insert into fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome)
-     select id, 1, 'slo-test', 'slo-test-worker', $1::timestamptz - interval '1 second', $1, $4::attempt_outcome from t`,
-    [at, outcome, n, outcome],
+       select nextval(pg_get_serial_sequence('fulfillment_tasks', 'id')) as id from generate_series(1, $3)
+     ), dead as (
+       insert into fulfillment_tasks (id, task_type, payload, status, created_at, updated_at, finished_at, dead_lettered_at)
+       select id, 'slo-test', '{}'::jsonb, 'dead_lettered', $1::timestamptz - interval '10 seconds', $1, $1, $1 from t where $2::text = 'dead_lettered'
+     )
+     insert into fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, task_created_at)
+     select id, 1, 'slo-test', 'slo-test-worker', $1::timestamptz - interval '1 second', $1, $2::text::attempt_outcome,
+            case when $2::text = 'succeeded' then $1::timestamptz - interval '10 seconds' end from t`,
+    [at, outcome, n],
   );
 }
 
@@ -28,6 +33,7 @@ function ago(now: Date, ms: number) {
 
 afterAll(async () => {
   await pool().query(`delete from fulfillment_tasks where task_type in ('slo-test', 'slo-latency-test')`);
+  await pool().query(`delete from fulfillment_attempts where task_type in ('slo-test', 'slo-latency-test')`);
 });
 
 const success = () => findSlo("fulfillment-task-success")!;
@@ -181,8 +187,9 @@ describe("enqueue-to-done latency SLO", () => {
     const finished = ago(now, 10 * MIN);
     for (const seconds of [5, 59, 60, 61, 600]) {
       await pool().query(
-        `insert into fulfillment_tasks (task_type, payload, status, created_at, updated_at, finished_at)
-         values ('slo-latency-test', '{}', 'succeeded', $1::timestamptz - make_interval(secs => $2), $1, $1)`,
+        `insert into fulfillment_attempts (task_id, attempt, task_type, worker_id, started_at, finished_at, outcome, task_created_at)
+         values (nextval(pg_get_serial_sequence('fulfillment_tasks', 'id')), 1, 'slo-latency-test', 'slo-test-worker', $1, $1, 'succeeded',
+                 $1::timestamptz - make_interval(secs => $2))`,
         [finished, seconds],
       );
     }

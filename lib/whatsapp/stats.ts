@@ -4,6 +4,7 @@ import "server-only";
 // panel's views, a message's journey and the harness's per-run diagnostics.
 import type pg from "pg";
 import { pool } from "@/lib/platform/db";
+import { taskStatusSql } from "@/lib/fulfillment/queue";
 import { env } from "@/lib/platform/env";
 import { listCollectors } from "./collectors";
 import { TOTAL_NAMES, type TotalName } from "./counters";
@@ -120,7 +121,7 @@ interface MessageRow {
 }
 
 const MESSAGE_COLUMNS = `m.id::text, m.client_id, m.chat_id, m.chat_title, m.message_id, m.sender, m.sent_at, m.text, m.content_hash, m.media_sha256, m.run_id, m.status,
-  m.duplicate_of::text, m.deliveries, m.extraction_error, m.task_id::text, t.status::text AS task_status, m.received_at, m.deduped_at, m.accepted_at, m.extracted_at, m.offer_at`;
+  m.duplicate_of::text, m.deliveries, m.extraction_error, m.task_id::text, ${taskStatusSql("m.task_id")} AS task_status, m.received_at, m.deduped_at, m.accepted_at, m.extracted_at, m.offer_at`;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -130,7 +131,7 @@ function stagesOf(r: MessageRow) {
 
 /** A message from arrival to offer: its stages, its duplicate links, its task and its offer. */
 export async function messageJourney(id: string, c?: Queryable) {
-  const { rows } = await q(c).query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m LEFT JOIN fulfillment_tasks t ON t.id = m.task_id WHERE m.id = $1`, [id]);
+  const { rows } = await q(c).query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.id = $1`, [id]);
   const m = rows[0];
   if (!m) return null;
   const [offer, copies] = await Promise.all([
@@ -157,7 +158,7 @@ export interface MessageFilter {
 
 export async function listMessages(f: MessageFilter, c?: Queryable) {
   const { rows } = await q(c).query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m LEFT JOIN fulfillment_tasks t ON t.id = m.task_id
+    `SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m
       WHERE ($1::text IS NULL OR m.status = $1) AND ($2::text IS NULL OR m.client_id = $2)
         AND ($3::text IS NULL OR m.message_id = $3 OR m.text ILIKE '%' || $3 || '%')
       ORDER BY m.received_at DESC, m.id DESC LIMIT $4`,
@@ -172,7 +173,7 @@ export async function listMessages(f: MessageFilter, c?: Queryable) {
 /** The harness's view of one run: every message's stages, for latency and ratios. */
 export async function runDiagnostics(runId: string, c?: Queryable) {
   const { rows } = await q(c).query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m LEFT JOIN fulfillment_tasks t ON t.id = m.task_id WHERE m.run_id = $1 ORDER BY m.id LIMIT 100000`,
+    `SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.run_id = $1 ORDER BY m.id LIMIT 100000`,
     [runId],
   );
   return {

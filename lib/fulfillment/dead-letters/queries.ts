@@ -156,10 +156,17 @@ export async function taskDetail(id: string) {
             CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object('id', i.id, 'sku', i.sku, 'quantity', i.quantity, 'status', i.status) END AS "orderItem",
             CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('id', o.id, 'reference', o.reference, 'customer', o.customer,
                  'totalCents', o.total_cents, 'currency', o.currency, 'createdAt', o.created_at) END AS "order"
-       FROM fulfillment_tasks t
+       FROM (SELECT id, task_type, payload, original_payload, status::text AS status, attempts, max_attempts, run_at, lease_owner,
+                    lease_expires_at, last_error_class, last_error, error_fingerprint, created_at, updated_at, finished_at,
+                    dead_lettered_at, order_item_id
+               FROM fulfillment_tasks WHERE id = $1::bigint
+             UNION ALL -- a succeeded task has left the queue table: its success attempt keeps its record
+             (SELECT task_id, task_type, payload, NULL, 'succeeded', attempt, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                     task_created_at, finished_at, finished_at, NULL, order_item_id
+                FROM fulfillment_attempts WHERE task_id = $1::bigint AND outcome = 'succeeded' ORDER BY id DESC LIMIT 1)
+             LIMIT 1) t
        LEFT JOIN order_items i ON i.id = t.order_item_id
-       LEFT JOIN orders o ON o.id = i.order_id
-      WHERE t.id = $1::bigint`,
+       LEFT JOIN orders o ON o.id = i.order_id`,
     [id],
   );
   if (!rows[0]) throw notFound(`Task #${id}`);
@@ -208,8 +215,9 @@ export interface TaskDetail {
   status: string;
   attempts: number;
   attemptRows: AttemptRow[];
-  maxAttempts: number;
-  runAt: Date;
+  /** Null for a succeeded task: its queue row (which held them) is gone. */
+  maxAttempts: number | null;
+  runAt: Date | null;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
   lastErrorClass: string | null;

@@ -8,6 +8,7 @@ const session: { user: SessionIdentity | null } = { user: null };
 vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => session.user }));
 import { createApiKey } from "@/lib/platform/auth/api-keys";
 import { pool } from "@/lib/platform/db";
+import { taskStatusSql } from "@/lib/fulfillment/queue";
 import { createWorker } from "@/lib/fulfillment/worker";
 import { NonRetryableError } from "@/lib/fulfillment/errors";
 import { panelSnapshot } from "@/lib/fulfillment/stats";
@@ -72,7 +73,10 @@ describe("fulfillment endpoints", () => {
     await w.start();
     const until = Date.now() + 10_000;
     for (;;) {
-      const { rows } = await pool().query(`SELECT count(*)::int AS n FROM fulfillment_tasks WHERE id = ANY($1::bigint[]) AND status IN ('succeeded', 'dead_lettered')`, [ids]);
+      const { rows } = await pool().query(
+        `SELECT count(*)::int AS n FROM unnest($1::bigint[]) AS i(id) WHERE ${taskStatusSql("i.id")} IN ('succeeded', 'dead_lettered')`,
+        [ids],
+      );
       if (rows[0].n === 3) break;
       if (Date.now() > until) throw new Error("tasks did not finish");
       await new Promise((r) => setTimeout(r, 50));

@@ -10,6 +10,7 @@ const session: { user: SessionIdentity | null } = { user: null };
 vi.mock("@/lib/platform/auth/identity", () => ({ currentUser: async () => session.user }));
 import { createApiKey } from "@/lib/platform/auth/api-keys";
 import { pool } from "@/lib/platform/db";
+import { taskStatusSql } from "@/lib/fulfillment/queue";
 import { createWorker } from "@/lib/fulfillment/worker";
 import { actOnOne } from "@/lib/fulfillment/dead-letters/actions";
 import { parkQueuedTasks, testPool, waitFor } from "@/lib/fulfillment/test-helpers";
@@ -109,7 +110,7 @@ async function processEvent(eventId: string) {
   await w.start();
   try {
     return await waitFor(`event ${eventId} to finish`, async () => {
-      const { rows } = await pool().query(`SELECT t.status::text AS status FROM payment_webhook_events e JOIN fulfillment_tasks t ON t.id = e.task_id WHERE e.id = $1`, [eventId]);
+      const { rows } = await pool().query(`SELECT ${taskStatusSql("e.task_id")} AS status FROM payment_webhook_events e WHERE e.id = $1`, [eventId]);
       return ["succeeded", "dead_lettered"].includes(rows[0]?.status) ? (rows[0].status as string) : null;
     });
   } finally {

@@ -39,7 +39,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         title={`Task #${task.id}`}
         description={
           <>
-            {task.taskType} · <span data-testid="task-status"><Badge tone={STATUS_TONE[task.status] ?? "neutral"}>{task.status}</Badge></span> · attempt {task.attempts} of {task.maxAttempts}
+            {task.taskType} · <span data-testid="task-status"><Badge tone={STATUS_TONE[task.status] ?? "neutral"}>{task.status}</Badge></span> · attempt {task.attempts}{task.maxAttempts === null ? "" : ` of ${task.maxAttempts}`}
             {" · "}
             <Link href="/fulfillment/dead-letters">all dead letters</Link>
           </>
