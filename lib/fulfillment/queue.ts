@@ -258,9 +258,9 @@ WITH done AS (
    WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND NOT (t.status = 'running' AND t.attempts >= t.max_attempts)
    RETURNING t.id, t.task_type, t.payload, t.attempts, t.max_attempts, t.order_item_id
 )
-SELECT true AS claimed, id, task_type, payload, attempts, max_attempts, order_item_id FROM claimed
-UNION ALL
-SELECT false, id, NULL, NULL, NULL, NULL, NULL FROM done`;
+SELECT id, task_type, payload, attempts, max_attempts, order_item_id, NULL::bigint[] AS completed FROM claimed
+UNION ALL -- the completed ids as one array: one row to parse instead of a row per task
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, array_agg(id) FROM done HAVING count(*) > 0`;
 
 /**
  * Session settings of the connection a worker runs completeAndClaim on. PostgreSQL planned the
@@ -284,16 +284,16 @@ export async function completeAndClaim(
   limit: number,
   leaseMs: number,
 ): Promise<{ completed: bigint[]; claimed: ClaimedTask[] }> {
-  const { rows } = await client.query<{ claimed: boolean; id: string; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null }>({
+  const { rows } = await client.query<{ id: string | null; task_type: string; payload: unknown; attempts: number; max_attempts: number; order_item_id: string | null; completed: string[] | null }>({
     name: "fulfillment_complete_and_claim", // prepared once per connection: planning this statement cost as much as running it
     text: COMPLETE_AND_CLAIM_SQL,
     values: [workerId, limit, leaseMs, done.map((d) => d.id.toString()), done.map((d) => Math.max(0, Math.round(d.durationMs)))],
   });
-  const completed: bigint[] = [];
+  let completed: bigint[] = [];
   const claimed: ClaimedTask[] = [];
   for (const r of rows) {
-    if (!r.claimed) completed.push(BigInt(r.id));
-    else claimed.push({ id: BigInt(r.id), taskType: r.task_type, payload: r.payload, attempt: r.attempts, maxAttempts: r.max_attempts, orderItemId: r.order_item_id });
+    if (r.completed) completed = r.completed.map(BigInt);
+    else claimed.push({ id: BigInt(r.id!), taskType: r.task_type, payload: r.payload, attempt: r.attempts, maxAttempts: r.max_attempts, orderItemId: r.order_item_id });
   }
   claimed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { completed, claimed };
