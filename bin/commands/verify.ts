@@ -5,7 +5,7 @@
 // Either way the same checks: database and cache round trips, a test task through each worker
 // runtime, one request traced end to end (its id comes back on its event), events and metrics
 // recorded, the Prometheus exposition parsed. Prints a table; exits 1 naming the failed checks.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import type { CheckOutcome, ProbeResult } from "@/lib/platform/telemetry/verify";
 
@@ -116,7 +116,12 @@ function remoteCall(baseUrl: string, apiKey: string): Call {
     try {
       return await fetch(`${base}${path}`, {
         method,
-        headers: { authorization: `Bearer ${apiKey}`, ...(requestId ? { "x-request-id": requestId } : {}) },
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(requestId ? { "x-request-id": requestId } : {}),
+          // Sampled by the caller (W3C trace context): traced even when the server's trace budget is spent.
+          traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`,
+        },
         signal: AbortSignal.timeout(60_000),
       });
     } catch (err) {

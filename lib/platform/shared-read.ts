@@ -8,15 +8,45 @@
 import { processSingleton } from "./global";
 import { recordCacheRoundtrip } from "./telemetry/cache";
 
-interface Entry {
+interface Entry<T> {
   at: number;
-  value: Promise<unknown>;
+  value: Promise<T>;
 }
 
-/** More distinct keys than any console uses (routes × windows × filters): beyond it the oldest go. */
-const MAX_ENTRIES = 500;
+/**
+ * A per-process map of promised answers, each shared with every caller for `ttlMs` after its
+ * computation started (single flight: callers arriving meanwhile wait for it). Failures are not
+ * kept. Beyond `maxEntries` keys the oldest go. Lookups count in cache_requests_total{cache=name}.
+ */
+export function singleFlightCache<T>(o: { name: string; maxEntries: number }) {
+  const entries = new Map<string, Entry<T>>();
+  return {
+    get(key: string, compute: () => Promise<T>, ttlMs: number): Promise<T> {
+      const now = Date.now();
+      const hit = entries.get(key);
+      if (hit && now - hit.at < ttlMs) {
+        recordCacheRoundtrip(o.name, "hit");
+        return hit.value;
+      }
+      recordCacheRoundtrip(o.name, "miss");
+      const value = compute();
+      entries.delete(key); // re-inserted last: Map order is the eviction order
+      entries.set(key, { at: now, value });
+      if (entries.size > o.maxEntries) entries.delete(entries.keys().next().value!);
+      value.catch(() => {
+        // A failed computation must not be served to the next caller; only drop our own entry.
+        if (entries.get(key)?.value === value) entries.delete(key);
+      });
+      return value;
+    },
+    clear(): void {
+      entries.clear();
+    },
+  };
+}
 
-const store = processSingleton("sharedReads", () => ({ entries: new Map<string, Entry>() }));
+/** More distinct keys than any console uses (routes × windows × filters). */
+const reads = processSingleton("sharedReads", () => singleFlightCache<unknown>({ name: "shared_read", maxEntries: 500 }));
 
 export function sharedReadTtlMs(): number {
   const raw = process.env.OPSDECK_SHARED_READ_MS;
@@ -27,26 +57,10 @@ export function sharedReadTtlMs(): number {
 /** `compute()`'s answer for `key`, shared with every caller within `ttlMs` of its start. Failures are not kept. */
 export function sharedRead<T>(key: string, compute: () => Promise<T>, ttlMs = sharedReadTtlMs()): Promise<T> {
   if (ttlMs <= 0) return compute();
-  const { entries } = store;
-  const now = Date.now();
-  const hit = entries.get(key);
-  if (hit && now - hit.at < ttlMs) {
-    recordCacheRoundtrip("shared_read", "hit");
-    return hit.value as Promise<T>;
-  }
-  recordCacheRoundtrip("shared_read", "miss");
-  const value = compute();
-  entries.delete(key); // re-inserted last: Map order is the eviction order
-  entries.set(key, { at: now, value });
-  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  value.catch(() => {
-    // A failed computation must not be served to the next caller; only drop our own entry.
-    if (entries.get(key)?.value === value) entries.delete(key);
-  });
-  return value;
+  return reads.get(key, compute, ttlMs) as Promise<T>;
 }
 
 /** Forgets every shared read of this process (after a console action changed what they show). */
 export function clearSharedReads(): void {
-  store.entries.clear();
+  reads.clear();
 }

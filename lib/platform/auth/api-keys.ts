@@ -4,6 +4,8 @@ import { db, pool, type Tx } from "../db";
 import { AppError } from "../errors";
 import { SCOPES, type Scope } from "./roles";
 import { writeAudit } from "../audit";
+import { processSingleton } from "../global";
+import { singleFlightCache } from "../shared-read";
 
 // Format: opsk_<8 chars prefix>_<43 chars secret>. The prefix finds the row; the secret is
 // compared as a SHA-256 digest in constant time. Keys are random, so a fast hash suffices.
@@ -34,7 +36,7 @@ export async function createApiKey(input: { name: string; scopes: Scope[]; actor
 }
 
 export async function revokeApiKey(id: string, actor: string) {
-  return db().$transaction(async (t) => {
+  await db().$transaction(async (t) => {
     const { count } = await t.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (count === 0) {
       const exists = await t.apiKey.findUnique({ where: { id } });
@@ -43,6 +45,7 @@ export async function revokeApiKey(id: string, actor: string) {
     }
     await writeAudit(t, { actor, action: "api_key.revoke", target: id });
   });
+  recentKeys.clear(); // after the commit: this instance refuses the key at once, others within KEY_CACHE_MS
 }
 
 export async function listApiKeys() {
@@ -64,17 +67,30 @@ function envCheckoutKey(token: string): ApiKeyIdentity | null {
   return { kind: "apiKey", id: "env:CHECKOUT_API_KEY", name: "CHECKOUT_API_KEY", scopes: ["checkout"] };
 }
 
+/**
+ * Verified keys by their digest, for 5 s: half of the load suite's requests carry an API key
+ * (enqueues, searches, scrapes), and each paid a query. A revoked key therefore keeps working for
+ * up to 5 s on other instances (this one forgets at once: revokeApiKey). Unknown keys are cached as
+ * null too, so guessing costs no query; the bad-key throttle still counts every attempt.
+ */
+const KEY_CACHE_MS = 5_000;
+const recentKeys = processSingleton("recentApiKeys", () => singleFlightCache<ApiKeyIdentity | null>({ name: "api_key", maxEntries: 1_000 }));
+
 /** Resolves a bearer token to a key identity, or null when unknown, malformed or revoked. */
 export async function verifyApiKey(token: string): Promise<ApiKeyIdentity | null> {
   const fromEnv = envCheckoutKey(token);
   if (fromEnv) return fromEnv;
   const m = KEY_RE.exec(token);
   if (!m) return null;
+  return recentKeys.get(digest(token), () => lookUpApiKey(token, m[1]), KEY_CACHE_MS);
+}
+
+async function lookUpApiKey(token: string, prefix: string): Promise<ApiKeyIdentity | null> {
   // Plain SQL on the pool: this runs on every API-key request, and Prisma compiling the lookup each
   // time was 7 % of an instance's CPU under load (perf profile in docs/reliability.md).
   const { rows } = await pool().query<{ id: string; name: string; hash: string; scopes: string[]; last_used_at: Date | null }>(
     `SELECT id, name, hash, scopes, last_used_at FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL`,
-    [m[1]],
+    [prefix],
   );
   const row = rows[0];
   if (!row) return null;

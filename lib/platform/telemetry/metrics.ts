@@ -5,6 +5,10 @@ import { counter, gauge, histogram } from "../metrics";
 export const eventsEmitted = counter("telemetry_events_total", "Operational events emitted, by event name and severity", ["name", "severity"] as const);
 export const eventsDropped = counter("telemetry_events_dropped_total", "Events dropped because the in-memory buffer was full (the database is slow or down)");
 export const eventWriteErrors = counter("telemetry_event_write_errors_total", "Failed batch writes of events or request statistics (retried until the buffer overflows)");
+export const tracesUnsampled = counter(
+  "telemetry_traces_unsampled_total",
+  "Local root traces not recorded because more than OPSDECK_TRACES_PER_SECOND started in the same second (this process)",
+);
 export const taskEventsUnsampled = counter(
   "telemetry_task_events_unsampled_total",
   "Tasks whose started/completed events were not stored (over TELEMETRY_TASK_EVENTS_PER_SECOND), by worker runtime",

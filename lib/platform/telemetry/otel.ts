@@ -9,10 +9,13 @@ import { envFor, envHelpers } from "../env";
 import { logger } from "../logger";
 import { processSingleton } from "../global";
 import { setTracingEnabled } from "./tracing";
+import { RateLimitedSampler } from "./sampler";
 import { SlowTraceSampler } from "./slow-traces";
 
 const schema = z.object({
   OPSDECK_TRACING: envHelpers.bool(true),
+  /** New traces recorded per second in this process; the rest run untraced (sampler.ts). */
+  OPSDECK_TRACES_PER_SECOND: envHelpers.int(50, 0),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default("opsdeck"),
 });
@@ -27,7 +30,7 @@ export async function startTracing(): Promise<void> {
     logger.info({ event: "tracing_disabled" }, "tracing is off (OPSDECK_TRACING=false)");
     return;
   }
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { registerInstrumentations }, { HttpInstrumentation }, { PgInstrumentation }, { resourceFromAttributes }] = await Promise.all([
+  const [{ NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler }, { registerInstrumentations }, { HttpInstrumentation }, { PgInstrumentation }, { resourceFromAttributes }] = await Promise.all([
     import("@opentelemetry/sdk-trace-node"),
     import("@opentelemetry/instrumentation"),
     import("@opentelemetry/instrumentation-http"),
@@ -40,7 +43,12 @@ export async function startTracing(): Promise<void> {
     // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS) itself and appends /v1/traces.
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()) as never);
   }
-  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ "service.name": s.OTEL_SERVICE_NAME }), spanProcessors: processors });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": s.OTEL_SERVICE_NAME }),
+    spanProcessors: processors,
+    // A child follows its parent (a caller's traceparent included), so a trace is whole or absent.
+    sampler: new ParentBasedSampler({ root: new RateLimitedSampler(s.OPSDECK_TRACES_PER_SECOND) }),
+  });
   provider.register();
   registerInstrumentations({
     instrumentations: [

@@ -21,6 +21,11 @@ const schema = z.object({
    * the rest are counted (telemetry_task_events_unsampled_total) but not stored. task.failed is always stored.
    */
   TELEMETRY_TASK_EVENTS_PER_SECOND: int(20, 0),
+  /**
+   * cache.roundtrip events stored per second per cache and result in one process; every lookup still
+   * counts in cache_requests_total. Signed-in API requests look up two caches each (docs/reliability.md).
+   */
+  TELEMETRY_CACHE_EVENTS_PER_SECOND: int(20, 0),
   TELEMETRY_EVENTS_RETENTION_HOURS: z.coerce.number().positive().default(72),
   /** Per-minute request statistics feed the 28-day API SLOs: keep a little more than that. */
   TELEMETRY_REQUEST_STATS_RETENTION_DAYS: z.coerce.number().positive().default(35),

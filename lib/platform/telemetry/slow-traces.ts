@@ -2,7 +2,7 @@
 // ends; a trace slower than SLOW_REQUEST_WARNING_MS (or failed) is queued for the batch writer into
 // telemetry_spans, every other trace is forgotten. Bounded everywhere: traces in flight, spans per
 // trace, the span buffer; retention keeps the newest MAX_SAMPLED_TRACES traces.
-import type { Context } from "@opentelemetry/api";
+import { SpanStatusCode, type Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { processSingleton } from "../global";
 import { telemetrySettings } from "./settings";
@@ -60,28 +60,33 @@ export function toRow(span: ReadableSpan): SpanRow {
   };
 }
 
+/**
+ * Spans are held as they are and turned into rows only for a trace that is kept: almost every
+ * trace is fast and forgotten, and building its rows (attributes as JSON, each statement's shape)
+ * was a measurable share of a request's CPU under load (docs/reliability.md).
+ */
 export class SlowTraceSampler implements SpanProcessor {
-  private traces = new Map<string, SpanRow[]>();
+  private traces = new Map<string, ReadableSpan[]>();
 
   onStart(_span: Span, _ctx: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    const row = toRow(span);
-    let rows = this.traces.get(row.traceId);
-    if (!rows) {
+    const traceId = span.spanContext().traceId;
+    let spans = this.traces.get(traceId);
+    if (!spans) {
       if (this.traces.size >= MAX_TRACES_IN_FLIGHT) this.traces.delete(this.traces.keys().next().value!);
-      rows = [];
-      this.traces.set(row.traceId, rows);
+      spans = [];
+      this.traces.set(traceId, spans);
     }
-    if (rows.length < MAX_SPANS_PER_TRACE) rows.push(row);
+    if (spans.length < MAX_SPANS_PER_TRACE) spans.push(span);
     const isLocalRoot = !span.parentSpanContext || span.parentSpanContext.isRemote;
     if (!isLocalRoot) return;
-    this.traces.delete(row.traceId);
-    const slow = row.durationMs > telemetrySettings().SLOW_REQUEST_WARNING_MS;
-    const keep = rows.some((r) => r.status === "error" || r.attributes.includes(`"${KEEP_TRACE_ATTRIBUTE}":true`));
+    this.traces.delete(traceId);
+    const slow = hrMs(span.duration) > telemetrySettings().SLOW_REQUEST_WARNING_MS;
+    const keep = spans.some((s) => s.status.code === SpanStatusCode.ERROR || s.attributes[KEEP_TRACE_ATTRIBUTE] === true);
     if (!slow && !keep) return;
     const room = MAX_BUFFERED_SPANS - spanBuffer.items.length;
-    spanBuffer.items.push(...rows.slice(0, Math.max(0, room)));
+    spanBuffer.items.push(...spans.slice(0, Math.max(0, room)).map(toRow));
   }
 
   async forceFlush(): Promise<void> {}
