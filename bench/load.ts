@@ -132,7 +132,17 @@ async function main(): Promise<boolean> {
   for (let i = 0; i < INSTANCES; i++) {
     const port = BASE_PORT + i;
     const child = spawn("bin/opsdeck", ["start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, DATABASE_URL: URL_, OPSDECK_DEMO: "true", AUTH_SECRET: "load-bench-secret-0123456789abcdef", LOG_LEVEL: "error", FULFILLMENT_WORKER_ENABLED: "true" },
+      env: {
+        ...process.env,
+        DATABASE_URL: URL_,
+        OPSDECK_DEMO: "true",
+        AUTH_SECRET: "load-bench-secret-0123456789abcdef",
+        LOG_LEVEL: "error",
+        FULFILLMENT_WORKER_ENABLED: "true",
+        // The demo's simulated tenant traffic runs once per deployment, as a real tenant's would
+        // arrive once, not once per instance: only the first instance simulates.
+        OPSDECK_SIMULATOR: i === 0 ? "true" : "false",
+      },
       stdio: "ignore",
     });
     instances.push({ base: `http://127.0.0.1:${port}`, child });

@@ -4,6 +4,7 @@
 // Export: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set; always a bounded in-database sample of
 // recent slow or failed traces (slow-traces.ts), which the console draws as a waterfall.
 // OPSDECK_TRACING=false registers nothing: tracing.ts then makes plain calls.
+import { context, propagation } from "@opentelemetry/api";
 import { z } from "zod";
 import { envFor, envHelpers } from "../env";
 import { logger } from "../logger";
@@ -30,12 +31,22 @@ export async function startTracing(): Promise<void> {
     logger.info({ event: "tracing_disabled" }, "tracing is off (OPSDECK_TRACING=false)");
     return;
   }
-  const [{ NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler }, { registerInstrumentations }, { HttpInstrumentation }, { PgInstrumentation }, { resourceFromAttributes }] = await Promise.all([
+  const [
+    { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler },
+    { registerInstrumentations },
+    { HttpInstrumentation },
+    { PgInstrumentation },
+    { resourceFromAttributes },
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+  ] = await Promise.all([
     import("@opentelemetry/sdk-trace-node"),
     import("@opentelemetry/instrumentation"),
     import("@opentelemetry/instrumentation-http"),
     import("@opentelemetry/instrumentation-pg"),
     import("@opentelemetry/resources"),
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/core"),
   ]);
   const processors = [new SlowTraceSampler()];
   if (s.OTEL_EXPORTER_OTLP_ENDPOINT) {
@@ -49,15 +60,21 @@ export async function startTracing(): Promise<void> {
     // A child follows its parent (a caller's traceparent included), so a trace is whole or absent.
     sampler: new ParentBasedSampler({ root: new RateLimitedSampler(s.OPSDECK_TRACES_PER_SECOND) }),
   });
-  provider.register();
+  // The context manager and propagator are global (spans nest across awaits; traceparent is read
+  // and sent), the tracer provider is not: Next.js traces its own internals (several spans a request)
+  // through the global provider, and with ours registered that was a large share of a request's CPU
+  // under load (docs/reliability.md). Our spans and the instrumentations get `provider` directly.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       // Probes and scrapes every few seconds would only be noise in traces.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(api\/healthz|api\/readyz|metrics)\b/.test(req.url ?? "") || /^\/_next\//.test(req.url ?? "") }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
     ],
   });
-  setTracingEnabled(true);
+  setTracingEnabled(true, provider);
   state.shutdown = () => provider.shutdown();
   logger.info({ event: "tracing_enabled", otlp: s.OTEL_EXPORTER_OTLP_ENDPOINT ?? null }, s.OTEL_EXPORTER_OTLP_ENDPOINT ? "tracing on: OTLP export and slow-trace sample" : "tracing on: slow-trace sample in the database");
 }

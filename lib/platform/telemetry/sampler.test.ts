@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { SamplingDecision } from "@opentelemetry/sdk-trace-base";
 import { RateLimitedSampler } from "./sampler";
 import { tracesUnsampled } from "./metrics";
@@ -9,12 +10,15 @@ describe("RateLimitedSampler", () => {
   it("records the first N traces of a second and counts the rest", async () => {
     const before = await unsampled();
     const sampler = new RateLimitedSampler(3);
-    const decisions = Array.from({ length: 5 }, () => sampler.shouldSample().decision);
-    expect(decisions).toEqual([1, 1, 1, 0, 0].map((d) => (d ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD)));
+    const decide = (kind: SpanKind) => sampler.shouldSample(ROOT_CONTEXT, "t", "n", kind).decision;
+    const requests = Array.from({ length: 5 }, () => decide(SpanKind.SERVER));
+    expect(requests).toEqual([1, 1, 1, 0, 0].map((d) => (d ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD)));
+    // Tasks (internal roots) have their own budget: the requests spent theirs, not the tasks'.
+    expect(decide(SpanKind.INTERNAL)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect((await unsampled()) - before).toBe(2);
   });
 
   it("records nothing with a budget of 0", () => {
-    expect(new RateLimitedSampler(0).shouldSample().decision).toBe(SamplingDecision.NOT_RECORD);
+    expect(new RateLimitedSampler(0).shouldSample(ROOT_CONTEXT, "t", "n", SpanKind.SERVER).decision).toBe(SamplingDecision.NOT_RECORD);
   });
 });

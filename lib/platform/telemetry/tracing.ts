@@ -1,20 +1,22 @@
 // Spans per request and per task through @opentelemetry/api. Until a tracer provider is
 // registered (lib/platform/telemetry/otel.ts, when tracing is on) these are straight calls: no span
 // objects, no context switches, so tracing off costs nothing measurable (bench/telemetry.ts).
-import { SpanStatusCode, trace, type Span } from "@opentelemetry/api";
+import { SpanStatusCode, trace, type Span, type TracerProvider } from "@opentelemetry/api";
 import { processSingleton } from "../global";
 
-const state = processSingleton("telemetryTracing", () => ({ enabled: false }));
+const state = processSingleton("telemetryTracing", () => ({ enabled: false, provider: null as TracerProvider | null }));
 
 export function tracingEnabled(): boolean {
   return state.enabled;
 }
 
-export function setTracingEnabled(on: boolean): void {
+/** `provider`: ours when it is not the global one (otel.ts); without it, the global provider. */
+export function setTracingEnabled(on: boolean, provider: TracerProvider | null = null): void {
   state.enabled = on;
+  state.provider = provider;
 }
 
-const tracer = () => trace.getTracer("opsdeck");
+const tracer = () => (state.provider ?? trace.getTracerProvider()).getTracer("opsdeck");
 
 async function inSpan<T>(name: string, attributes: Record<string, string | number>, fn: () => Promise<T>, statusOf?: (r: T) => number): Promise<T> {
   if (!state.enabled) return fn();
@@ -53,6 +55,9 @@ export function keepCurrentTrace(): void {
 /** The active trace id, or undefined when tracing is off. */
 export function currentTraceId(): string | undefined {
   if (!state.enabled) return undefined;
-  const id = trace.getActiveSpan()?.spanContext().traceId;
+  const span = trace.getActiveSpan();
+  // An unsampled trace has an id but no spans: an event must not link to a waterfall that is not there.
+  if (!span?.isRecording()) return undefined;
+  const id = span.spanContext().traceId;
   return id && !/^0+$/.test(id) ? id : undefined;
 }
