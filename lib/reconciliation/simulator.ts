@@ -6,7 +6,7 @@ import "server-only";
 // moving, and missing claims and open breakers during the platforms' recurring outages.
 import { randomInt } from "node:crypto";
 import { db, pool } from "@/lib/platform/db";
-import { logger } from "@/lib/platform/logger";
+import { startTicker } from "@/lib/platform/ticker-worker";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
 import { createAffiliate } from "./affiliates";
 import { reconciliationPlatforms } from "./platforms";
@@ -57,8 +57,6 @@ export function demoClaim(profile: Profile, platform: string) {
 
 export function startReconciliationSimulator(ratePerSecond: number) {
   let affiliates: { id: string; profile: Profile }[] = [];
-  let stopped = false;
-  let inFlight: Promise<unknown> = Promise.resolve();
   const load = async () => {
     const rows = await db().reconciliationAffiliate.findMany({ where: { name: { in: DEMO_AFFILIATES.map((a) => a.name) } }, select: { id: true, name: true } });
     affiliates = rows.map((r) => ({ id: r.id, profile: DEMO_AFFILIATES.find((a) => a.name === r.name)! }));
@@ -69,18 +67,7 @@ export function startReconciliationSimulator(ratePerSecond: number) {
     const a = pick(affiliates);
     await submitClaim(pool(), { affiliateId: a.id }, demoClaim(a.profile, pick(reconciliationPlatforms())));
   };
-  const timer = setInterval(() => {
-    if (stopped) return;
-    inFlight = tick().catch((err) => logger.warn({ err }, "reconciliation simulator could not submit a claim; will try again"));
-  }, Math.max(5, 1000 / ratePerSecond));
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await inFlight;
-    },
-  };
+  return startTicker("reconciliation-simulator", Math.max(5, 1000 / ratePerSecond), tick);
 }
 
 export const reconciliationSimulatorDefinition: WorkerDefinition = {

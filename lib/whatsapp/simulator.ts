@@ -5,7 +5,7 @@ import "server-only";
 // then that trips the rate limit, an occasional stale token or bad signature, and heartbeats
 // (one collector drops its WhatsApp connection for a few minutes every half hour).
 import { randomBytes, randomInt } from "node:crypto";
-import { logger } from "@/lib/platform/logger";
+import { startTicker } from "@/lib/platform/ticker-worker";
 import type { WorkerDefinition } from "@/lib/platform/worker-runtime";
 import { ingestCredentials, whatsappSettings } from "./settings";
 import { signBody } from "./signature";
@@ -131,16 +131,11 @@ export function startWhatsappSimulator(port: number, intervalSeconds: number) {
     }
   };
 
-  let inFlight: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    if (stopped) return;
-    inFlight = inFlight.then(round).catch((err) => logger.warn({ err }, "WhatsApp simulator round failed; will try again"));
-  }, intervalSeconds * 1000);
+  const ticker = startTicker("whatsapp-simulator", intervalSeconds * 1000, round);
   return {
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await inFlight;
+      stopped = true; // ends a rate-limit burst in progress
+      await ticker.stop();
     },
   };
 }
