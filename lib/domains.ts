@@ -27,6 +27,7 @@ import { paymentsHousekeepingDefinition } from "./payments/housekeeping";
 import { createWhatsappHandlers } from "./whatsapp/handlers";
 import { metricsPayload as whatsappMetrics } from "./whatsapp/stats";
 import { whatsappSimulatorDefinition } from "./whatsapp/simulator";
+import { fulfillmentRetentionDefinition } from "./fulfillment/retention";
 import { whatsappRetentionWorker } from "./whatsapp/retention";
 import type { JsonMetricsSections } from "./platform/http/prometheus";
 import { seedFulfillmentHistory, simulatorDefinition } from "./fulfillment/simulator";
@@ -55,6 +56,7 @@ export const workers: WorkerDefinition[] = [
   breakerHistoryRetention,
   alertEvaluatorWorker,
   queueWorkerDefinition(taskHandlers),
+  fulfillmentRetentionDefinition,
   simulatorDefinition,
   paymentsSimulatorDefinition,
   paymentsHousekeepingDefinition,

@@ -15,6 +15,8 @@ const schema = z.object({
   FULFILLMENT_LEASE_SECONDS: z.coerce.number().positive().default(30),
   FULFILLMENT_CONCURRENCY: int(10),
   FULFILLMENT_TASK_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
+  /** Attempt rows of tasks no longer queued are deleted after this; at least 29 (the SLO windows read 28 days). */
+  FULFILLMENT_ATTEMPT_RETENTION_DAYS: z.coerce.number().min(29, "must cover the SLOs' 28-day windows (at least 29)").default(35),
   FULFILLMENT_BACKOFF_BASE_MS: int(1_000),
   FULFILLMENT_BACKOFF_CAP_MS: int(300_000),
   FULFILLMENT_PROVIDER_URL: z.string().url().optional(),
