@@ -23,15 +23,22 @@ const WINDOWS = Object.keys(INSIGHT_WINDOWS) as InsightWindow[];
 /** Recomputes the windows whose snapshot is older than `refreshMs`; returns the windows it wrote. */
 export async function refreshInsightSnapshots(db: pg.Pool, opts: { now?: Date; refreshMs?: number } = {}): Promise<InsightWindow[]> {
   const refreshMs = opts.refreshMs ?? SNAPSHOT_REFRESH_MS;
+  const freshAfter = new Date((opts.now ?? new Date()).getTime() - refreshMs);
+  // One read finds the stale windows: most ticks find none and open no transaction.
+  const { rows: stale } = await db.query<{ w: InsightWindow }>(
+    `SELECT w FROM unnest($1::text[]) AS w
+      WHERE NOT EXISTS (SELECT 1 FROM catalog_insight_snapshots WHERE insight_window = w AND computed_at > $2)`,
+    [WINDOWS, freshAfter],
+  );
   const written: InsightWindow[] = [];
-  for (const window of WINDOWS) {
+  for (const { w: window } of stale) {
     const client = await db.connect();
     try {
       await client.query("BEGIN");
       const { rows: [gate] } = await client.query<{ ok: boolean; fresh: boolean }>(
         `SELECT pg_try_advisory_xact_lock(hashtext('catalog_insight_snapshot:' || $1)) AS ok,
                 EXISTS (SELECT 1 FROM catalog_insight_snapshots WHERE insight_window = $1 AND computed_at > $2) AS fresh`,
-        [window, new Date((opts.now ?? new Date()).getTime() - refreshMs)],
+        [window, freshAfter], // fresh again if another instance wrote it since the read above
       );
       if (!gate.ok || gate.fresh) {
         await client.query("ROLLBACK");
