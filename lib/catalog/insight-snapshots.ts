@@ -26,8 +26,8 @@ export async function refreshInsightSnapshots(db: pg.Pool, opts: { now?: Date; r
   const freshAfter = new Date((opts.now ?? new Date()).getTime() - refreshMs);
   // One read finds the stale windows: most ticks find none and open no transaction.
   const { rows: stale } = await db.query<{ w: InsightWindow }>(
-    `SELECT w FROM unnest($1::text[]) AS w
-      WHERE NOT EXISTS (SELECT 1 FROM catalog_insight_snapshots WHERE insight_window = w AND computed_at > $2)`,
+    `SELECT w FROM unnest($1::text[]) WITH ORDINALITY AS x(w, n)
+      WHERE NOT EXISTS (SELECT 1 FROM catalog_insight_snapshots WHERE insight_window = w AND computed_at > $2) ORDER BY n`,
     [WINDOWS, freshAfter],
   );
   const written: InsightWindow[] = [];
